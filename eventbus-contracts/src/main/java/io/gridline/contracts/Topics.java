@@ -1,0 +1,19 @@
+package io.gridline.contracts;
+
+import java.util.List;
+
+/** Kafka topic names. Data that must not be lost travels on these (DESIGN §1, §4). */
+public final class Topics {
+  /** Raw device publishes, keyed by the device's external id (the MAC). */
+  public static final String TELEMETRY_RAW = "gridline.telemetry.raw";
+  /** Decoded values, keyed by registry device id. */
+  public static final String TELEMETRY_DECODED = "gridline.telemetry.decoded";
+  /** Undecodable telemetry with its reason. */
+  public static final String TELEMETRY_DLQ = "gridline.telemetry.dlq";
+  /** Device event envelopes, keyed by registry device id. */
+  public static final String EVENTS = "gridline.events";
+
+  public static final List<String> ALL = List.of(TELEMETRY_RAW, TELEMETRY_DECODED, TELEMETRY_DLQ, EVENTS);
+
+  private Topics() {}
+}

@@ -1,0 +1,23 @@
+package io.gridline.contracts.registry;
+
+import java.util.Objects;
+
+/**
+ * A device of the registry changed; caches on every node drop the entry.
+ *
+ * @param deviceId   registry id
+ * @param tenantId   owning tenant (UUID text)
+ * @param kind       {@code mqtt|lorawan|charger|instrument}
+ * @param externalId canonical external id (MAC, DevEUI, charger id, instrument id)
+ * @param change     what happened
+ */
+public record DeviceChanged(long deviceId, String tenantId, String kind, String externalId, Change change) {
+  public enum Change { CREATED, UPDATED, DELETED }
+
+  public DeviceChanged {
+    Objects.requireNonNull(tenantId, "tenantId");
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(externalId, "externalId");
+    Objects.requireNonNull(change, "change");
+  }
+}
