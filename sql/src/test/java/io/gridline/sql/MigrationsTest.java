@@ -1,0 +1,86 @@
+package io.gridline.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gridline.devservices.TestStores;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+
+class MigrationsTest {
+  private static final Set<String> V1_TABLES = Set.of("tenants", "api_keys", "devices");
+
+  private static int migrationFiles() throws Exception {
+    try (var files = java.nio.file.Files.list(java.nio.file.Path.of(
+        MigrationsTest.class.getResource("/db/gridline").toURI()))) {
+      return (int) files.filter(p -> p.getFileName().toString().matches("V\\d+__.+\\.sql")).count();
+    }
+  }
+
+  private static Set<String> tables(String jdbcUrl) throws Exception {
+    Set<String> names = new TreeSet<>();
+    try (Connection c = DriverManager.getConnection(jdbcUrl);
+         ResultSet rs = c.createStatement().executeQuery(
+             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")) {
+      while (rs.next()) {
+        names.add(rs.getString(1));
+      }
+    }
+    return names;
+  }
+
+  @Test
+  void appliesEveryMigrationOnAnEmptyDatabaseThenNothingOnReRun() throws Exception {
+    String jdbc = TestStores.pgJdbcUrl(TestStores.pgUrl());
+    int expected = migrationFiles();
+    assertTrue(expected >= 1);
+
+    assertEquals(expected, Migrations.migrate(jdbc, null, null));
+    assertTrue(tables(jdbc).containsAll(V1_TABLES), "tables: " + tables(jdbc));
+    assertEquals(0, Migrations.migrate(jdbc, null, null));
+  }
+
+  @Test
+  void concurrentStartsApplyEachMigrationOnce() throws Exception {
+    String jdbc = TestStores.pgJdbcUrl(TestStores.pgUrl());
+    var pool = Executors.newFixedThreadPool(3);
+    try {
+      List<CompletableFuture<Integer>> runs = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        runs.add(CompletableFuture.supplyAsync(() -> Migrations.migrate(jdbc, null, null), pool));
+      }
+      int applied = 0;
+      for (CompletableFuture<Integer> run : runs) {
+        applied += run.get();
+      }
+      assertEquals(migrationFiles(), applied);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void externalIdIsUniquePerKindAcrossTenants() throws Exception {
+    String jdbc = TestStores.pgJdbcUrl(TestStores.pgUrl());
+    Migrations.migrate(jdbc, null, null);
+    try (Connection c = DriverManager.getConnection(jdbc)) {
+      c.createStatement().execute("INSERT INTO tenants (id, name, max_devices) VALUES "
+          + "('00000000-0000-0000-0000-00000000000a', 'a', 10), ('00000000-0000-0000-0000-00000000000b', 'b', 10)");
+      c.createStatement().execute("INSERT INTO devices (tenant_id, kind, external_id) VALUES "
+          + "('00000000-0000-0000-0000-00000000000a', 'mqtt', 'aa:bb:cc:dd:ee:01'), "
+          + "('00000000-0000-0000-0000-00000000000b', 'charger', 'aa:bb:cc:dd:ee:01')");
+      var e = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class, () ->
+          c.createStatement().execute("INSERT INTO devices (tenant_id, kind, external_id) VALUES "
+              + "('00000000-0000-0000-0000-00000000000b', 'mqtt', 'aa:bb:cc:dd:ee:01')"));
+      assertEquals("23505", e.getSQLState());
+    }
+  }
+}
