@@ -1,17 +1,84 @@
 package io.gridline.api;
 
+import io.gridline.codecs.Codecs;
+import io.gridline.runtime.GridlineConfig;
+import io.gridline.runtime.Listeners;
+import io.gridline.runtime.Meters;
+import io.gridline.runtime.Readiness;
 import io.gridline.runtime.Store;
+import io.gridline.runtime.StoreClients;
 import io.gridline.runtime.VerticleSpec;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.sqlclient.Pool;
 import java.util.Set;
 
-/** Operator REST API on {@code api.port}. (Being built: routes arrive in the next commits.) */
+/**
+ * Operator REST API on {@code api.port}: tenants and their API keys (admin key), devices (tenant keys), the OpenAPI
+ * document. This class only wires; see the module README for routes, auth and config keys.
+ */
 public final class ApiVerticle extends VerticleBase {
   public static final VerticleSpec SPEC = new VerticleSpec("api", Set.of(Store.POSTGRES), ApiVerticle::new);
+  static final String READINESS_CHECK = "verticle.api.postgres";
+
+  private Pool pool;
+  private Router router;
+  private HttpServer server;
 
   @Override
   public Future<?> start() {
-    return Future.succeededFuture();
+    GridlineConfig config = GridlineConfig.of(config());
+    ApiSettings settings = ApiSettings.from(config);
+    MeterRegistry meters = Meters.registry();
+    Codecs.registerAll(vertx);
+    pool = StoreClients.pg(vertx, config);
+
+    TenantRepository tenants = new TenantRepository(pool);
+    ApiKeyRepository keys = new ApiKeyRepository(pool);
+    DeviceRepository devices = new DeviceRepository(pool);
+    RegistryEvents events = new RegistryEvents(vertx.eventBus());
+    Authenticator authenticator = new Authenticator(keys, settings.adminKey(), meters);
+
+    return OpenApiDocument.load(vertx)
+        .compose(openApi -> {
+          router = ApiRouter.create(vertx, settings, authenticator, meters, endpoints -> {
+            new TenantRoutes(tenants, events).mount(endpoints);
+            new ApiKeyRoutes(tenants, keys, events).mount(endpoints);
+            new DeviceRoutes(devices, events).mount(endpoints);
+            openApi.mount(endpoints);
+          });
+          return settings.demoTenant()
+              ? new DemoTenant(vertx, tenants, devices, keys, events, settings.dataDir()).ensure()
+              : Future.succeededFuture();
+        })
+        .compose(v -> listen(settings))
+        .onSuccess(v -> Readiness.of(vertx).register(READINESS_CHECK, () -> pool.query("SELECT 1").execute()))
+        .onFailure(err -> pool.close());
+  }
+
+  private Future<HttpServer> listen(ApiSettings settings) {
+    Future<HttpServer> listening = vertx.createHttpServer(settings.serverOptions()).requestHandler(router).listen();
+    return Listeners.explainBind(listening, "api.port", settings.host(), settings.port())
+        .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    Readiness.of(vertx).unregister(READINESS_CHECK);
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.eventually(() -> pool.close());
+  }
+
+  /** The port the API listens on (the bound one when {@code api.port} is 0); -1 before start. */
+  public int actualPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  /** The routes, for tests that compare them with the OpenAPI document. */
+  Router router() {
+    return router;
   }
 }

@@ -1,0 +1,23 @@
+package io.gridline.api;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import java.util.function.Consumer;
+
+/** The API's router: request metrics around everything, the routes, and problem+json for every failure. */
+final class ApiRouter {
+  private ApiRouter() {}
+
+  static Router create(Vertx vertx, ApiSettings settings, Authenticator authenticator, MeterRegistry meters,
+      Consumer<Endpoints> routes) {
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestMetrics(meters));
+    routes.accept(new Endpoints(router, settings.maxBodyBytes(), authenticator));
+    router.route().failureHandler(new Problems(meters));
+    // Requests no route matched never reach the failure handler.
+    router.errorHandler(404, ctx -> Problems.send(ctx, Problem.ofStatus(404)));
+    router.errorHandler(405, ctx -> Problems.send(ctx, Problem.ofStatus(405)));
+    return router;
+  }
+}

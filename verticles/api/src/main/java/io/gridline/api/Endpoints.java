@@ -1,0 +1,53 @@
+package io.gridline.api;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
+
+/**
+ * Registers the API's routes. Each route first records its pattern (metrics label requests by route, not by raw
+ * path), reads the body (before anything asynchronous, or its bytes would be lost), checks access, then runs its
+ * handler.
+ */
+final class Endpoints {
+  private static final String ROUTE = "gridline.route";
+  private final Router router;
+  private final BodyHandler body;
+  private final Authenticator authenticator;
+
+  Endpoints(Router router, long maxBodyBytes, Authenticator authenticator) {
+    this.router = router;
+    this.body = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
+    this.authenticator = authenticator;
+  }
+
+  void add(HttpMethod method, String path, Access access, Handler<RoutingContext> handler) {
+    Route route = router.route(method, path).handler(new RoutePattern(path)).handler(body);
+    if (access != Access.ANYONE) {
+      route.handler(authenticator.require(access));
+    }
+    route.handler(handler);
+  }
+
+  /**
+   * Records the route's pattern on the request. A platform handler, because Vert.x only lets those run before the
+   * body handler, and a 413 from the body handler should still be counted under its route.
+   */
+  private record RoutePattern(String path) implements PlatformHandler {
+    @Override
+    public void handle(RoutingContext ctx) {
+      ctx.put(ROUTE, path);
+      ctx.next();
+    }
+  }
+
+  /** The pattern of the route serving {@code ctx}, or {@code unmatched}. */
+  static String pattern(RoutingContext ctx) {
+    String path = ctx.get(ROUTE);
+    return path == null ? "unmatched" : path;
+  }
+}

@@ -1,0 +1,31 @@
+package io.gridline.api;
+
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Ids in the request path, or a 400 naming the parameter. */
+final class PathIds {
+  private static final Pattern UUID_TEXT =
+      Pattern.compile("\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
+  private static final Pattern DEVICE_ID = Pattern.compile("[1-9][0-9]{0,9}");
+
+  private PathIds() {}
+
+  static Future<UUID> uuid(RoutingContext ctx, String param) {
+    String raw = ctx.pathParam(param);
+    return raw != null && UUID_TEXT.matcher(raw).matches()
+        ? Future.succeededFuture(UUID.fromString(raw))
+        : Future.failedFuture(Problem.invalid(param, "must be a UUID"));
+  }
+
+  /** Device ids are PostgreSQL {@code integer} identities: 1 to 2^31-1. */
+  static Future<Long> deviceId(RoutingContext ctx, String param) {
+    String raw = ctx.pathParam(param);
+    if (raw != null && DEVICE_ID.matcher(raw).matches() && Long.parseLong(raw) <= Integer.MAX_VALUE) {
+      return Future.succeededFuture(Long.parseLong(raw));
+    }
+    return Future.failedFuture(Problem.invalid(param, "must be a positive integer"));
+  }
+}

@@ -1,0 +1,15 @@
+package io.gridline.api;
+
+import io.vertx.pgclient.PgException;
+
+/** PostgreSQL error codes the repositories turn into HTTP problems. */
+final class SqlStates {
+  static final String UNIQUE_VIOLATION = "23505";
+  static final String FOREIGN_KEY_VIOLATION = "23503";
+
+  private SqlStates() {}
+
+  static boolean is(Throwable err, String state) {
+    return err instanceof PgException pg && state.equals(pg.getSqlState());
+  }
+}
