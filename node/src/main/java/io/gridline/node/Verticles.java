@@ -1,0 +1,17 @@
+package io.gridline.node;
+
+import io.gridline.api.ApiVerticle;
+import java.util.List;
+
+/** Every verticle a node can deploy, by the name {@code --verticles} uses. A new verticle is one line here. */
+public final class Verticles {
+  public static final List<RegisteredVerticle> ALL = List.of(
+      RegisteredVerticle.of(ApiVerticle.SPEC, "api.port"));
+
+  private Verticles() {}
+
+  /** The registered names, in registration order. */
+  public static List<String> names() {
+    return ALL.stream().map(RegisteredVerticle::name).toList();
+  }
+}

@@ -1,0 +1,124 @@
+package io.gridline.node;
+
+import io.gridline.devservices.FreePorts;
+import io.gridline.devservices.TestStores;
+import io.gridline.runtime.SecretBox;
+import io.gridline.runtime.Tokens;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** Starting in-process nodes against the test stores, and talking HTTP to them. */
+final class TestNodes {
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private TestNodes() {}
+
+  /**
+   * The environment of a node with external stores (a fresh database), its own data dir, generated secrets, a free
+   * api port and an ephemeral ops port.
+   */
+  static Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("GRIDLINE_NODE_ID", "test-" + UUID.randomUUID().toString().substring(0, 8));
+    env.put("GRIDLINE_PG_URL", TestStores.pgUrl());
+    env.put("GRIDLINE_SECRETS_ENCRYPTION_KEY", SecretBox.generateKey());
+    env.put("GRIDLINE_API_ADMIN_KEY", Tokens.generate(Tokens.API_KEY_PREFIX));
+    env.put("GRIDLINE_API_PORT", Integer.toString(FreePorts.find()));
+    env.put("GRIDLINE_API_HOST", "127.0.0.1");
+    env.put("GRIDLINE_OPS_PORT", "0");
+    env.put("GRIDLINE_OPS_HOST", "127.0.0.1");
+    env.put("GRIDLINE_DEVSERVICES_DATA_DIR", tempDir("gridline-node-test-").toString());
+    return env;
+  }
+
+  static Node start(Map<String, String> env, String... args) {
+    return start(new NodeOptions().setEnv(env).setArgs(args));
+  }
+
+  static Node start(NodeOptions options) {
+    try {
+      return Node.start(options).await(90, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("node did not start in 90 s", e);
+    }
+  }
+
+  static void stop(Node node) {
+    if (node != null) {
+      try {
+        node.stop().await(60, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new AssertionError("node did not stop in 60 s", e);
+      }
+    }
+  }
+
+  static HttpResponse<String> get(int port, String path) {
+    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET());
+  }
+
+  static HttpResponse<String> send(HttpRequest.Builder request) {
+    try {
+      return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static JsonObject json(HttpResponse<String> response) {
+    return new JsonObject(response.body());
+  }
+
+  /** Polls until the response satisfies the condition; returns that response. */
+  static HttpResponse<String> await(int port, String path, Predicate<HttpResponse<String>> condition, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    HttpResponse<String> last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        last = get(port, path);
+        if (condition.test(last)) {
+          return last;
+        }
+      } catch (UncheckedIOException notYet) {
+        // not listening yet
+      }
+      sleep(50);
+    }
+    throw new AssertionError("GET " + path + " did not reach the expected state in " + timeout + "; last: "
+        + (last == null ? "no answer" : last.statusCode() + " " + last.body()));
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static Path tempDir(String prefix) {
+    try {
+      Path dir = Files.createTempDirectory(prefix);
+      dir.toFile().deleteOnExit();
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
