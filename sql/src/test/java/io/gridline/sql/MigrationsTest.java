@@ -83,4 +83,39 @@ class MigrationsTest {
       assertEquals("23505", e.getSQLState());
     }
   }
+
+  @Test
+  void deviceCountTriggersEnforceMaxDevicesAndIgnoreSkippedInserts() throws Exception {
+    String jdbc = TestStores.pgJdbcUrl(TestStores.pgUrl());
+    Migrations.migrate(jdbc, null, null);
+    try (Connection c = DriverManager.getConnection(jdbc)) {
+      var st = c.createStatement();
+      st.execute("INSERT INTO tenants (id, name, max_devices) VALUES ('00000000-0000-0000-0000-00000000000c', 'c', 2)");
+      st.execute("INSERT INTO devices (tenant_id, kind, external_id) VALUES "
+          + "('00000000-0000-0000-0000-00000000000c', 'mqtt', 'aa:00:00:00:00:01')");
+      // a skipped insert counts nothing
+      st.execute("INSERT INTO devices (tenant_id, kind, external_id) VALUES "
+          + "('00000000-0000-0000-0000-00000000000c', 'mqtt', 'aa:00:00:00:00:01') ON CONFLICT DO NOTHING");
+      st.execute("INSERT INTO devices (tenant_id, kind, external_id) VALUES "
+          + "('00000000-0000-0000-0000-00000000000c', 'mqtt', 'aa:00:00:00:00:02')");
+      var full = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class, () -> st.execute(
+          "INSERT INTO devices (tenant_id, kind, external_id) VALUES "
+              + "('00000000-0000-0000-0000-00000000000c', 'mqtt', 'aa:00:00:00:00:03')"));
+      assertEquals("GL001", full.getSQLState());
+      assertEquals(2, count(c));
+      st.execute("DELETE FROM devices WHERE external_id = 'aa:00:00:00:00:01'");
+      assertEquals(1, count(c));
+      st.execute("INSERT INTO devices (tenant_id, kind, external_id) VALUES "
+          + "('00000000-0000-0000-0000-00000000000c', 'mqtt', 'aa:00:00:00:00:03')");
+      assertEquals(2, count(c));
+    }
+  }
+
+  private static int count(Connection c) throws Exception {
+    try (ResultSet rs = c.createStatement().executeQuery(
+        "SELECT device_count FROM tenants WHERE id = '00000000-0000-0000-0000-00000000000c'")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
 }

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,22 +20,34 @@ final class DeviceRepository {
   }
 
   /**
-   * Inserts the device unless the tenant is at its limit. The tenant row is locked for the transaction, so concurrent
-   * creates for one tenant count and insert one after the other and never overshoot {@code max_devices}.
+   * Inserts the device unless the tenant is at its limit. One statement: the database's device-count trigger (V2)
+   * locks the tenant row and refuses the insert past {@code max_devices}, so concurrent creates never overshoot.
    */
   Future<Device> create(UUID tenantId, DeviceInput input) {
-    return pool.withTransaction(conn -> lockTenant(conn, tenantId)
-            .compose(maxDevices -> refuseAtLimit(conn, tenantId, maxDevices))
-            .compose(v -> insert(conn, tenantId, input)))
-        .recover(err -> SqlStates.is(err, SqlStates.UNIQUE_VIOLATION)
-            ? Future.failedFuture(Problem.conflict("a " + input.kind() + " device with externalId " + input.externalId()
-                + " is already registered"))
-            : Future.failedFuture(err));
+    return pool.preparedQuery("INSERT INTO devices (tenant_id, kind, external_id, name, metadata) "
+            + "VALUES ($1, $2, $3, $4, $5) RETURNING " + Device.COLUMNS)
+        .execute(Tuple.of(tenantId, input.kind(), input.externalId(), input.name(), input.metadata()))
+        .map(rows -> Device.from(rows.iterator().next()))
+        .recover(err -> Future.failedFuture(createProblem(err, tenantId, input)));
+  }
+
+  private static Throwable createProblem(Throwable err, UUID tenantId, DeviceInput input) {
+    if (SqlStates.is(err, SqlStates.UNIQUE_VIOLATION)) {
+      return Problem.conflict("a " + input.kind() + " device with externalId " + input.externalId()
+          + " is already registered");
+    }
+    if (SqlStates.is(err, SqlStates.DEVICE_LIMIT)) {
+      return Problem.limitReached("the tenant already has its maximum of devices");
+    }
+    if (SqlStates.is(err, SqlStates.FOREIGN_KEY_VIOLATION)) {
+      return TenantRepository.notFound(tenantId);
+    }
+    return err;
   }
 
   /**
    * Creates the device unless one with that kind and externalId exists (in any tenant); safe when several nodes run
-   * it at once. Does not check the tenant's limit: for fixtures only.
+   * it at once. The tenant's limit applies as to every insert.
    *
    * @return the device when this call created it
    */
@@ -80,27 +91,6 @@ final class DeviceRepository {
     return pool.preparedQuery("DELETE FROM devices WHERE id = $1 AND tenant_id = $2 RETURNING " + Device.COLUMNS)
         .execute(Tuple.of(id, tenantId))
         .compose(rows -> found(rows, id));
-  }
-
-  private Future<Integer> lockTenant(SqlConnection conn, UUID tenantId) {
-    return conn.preparedQuery("SELECT max_devices FROM tenants WHERE id = $1 FOR UPDATE").execute(Tuple.of(tenantId))
-        .compose(rows -> rows.size() == 0
-            ? Future.failedFuture(TenantRepository.notFound(tenantId))
-            : Future.succeededFuture(rows.iterator().next().getInteger(0)));
-  }
-
-  private Future<Void> refuseAtLimit(SqlConnection conn, UUID tenantId, int maxDevices) {
-    return conn.preparedQuery("SELECT count(*) FROM devices WHERE tenant_id = $1").execute(Tuple.of(tenantId))
-        .compose(rows -> rows.iterator().next().getLong(0) >= maxDevices
-            ? Future.failedFuture(Problem.limitReached("the tenant already has its maximum of " + maxDevices + " devices"))
-            : Future.succeededFuture());
-  }
-
-  private Future<Device> insert(SqlConnection conn, UUID tenantId, DeviceInput input) {
-    return conn.preparedQuery("INSERT INTO devices (tenant_id, kind, external_id, name, metadata) "
-            + "VALUES ($1, $2, $3, $4, $5) RETURNING " + Device.COLUMNS)
-        .execute(Tuple.of(tenantId, input.kind(), input.externalId(), input.name(), input.metadata()))
-        .map(rows -> Device.from(rows.iterator().next()));
   }
 
   private static Future<Device> found(RowSet<Row> rows, long id) {

@@ -6,6 +6,8 @@ import io.vertx.pgclient.PgException;
 final class SqlStates {
   static final String UNIQUE_VIOLATION = "23505";
   static final String FOREIGN_KEY_VIOLATION = "23503";
+  /** Raised by the device-count trigger (sql V2) when a tenant is at {@code max_devices}. */
+  static final String DEVICE_LIMIT = "GL001";
 
   private SqlStates() {}
 
