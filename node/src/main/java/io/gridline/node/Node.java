@@ -48,6 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class Node {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
 
+  private static final long TOPIC_RETRY_MS = 5_000;
   private final NodeOptions options;
   private final long launchedNanos = System.nanoTime();
   /** Runs the steps that block (embedded stores, Flyway) before any event loop exists. */
@@ -101,6 +102,7 @@ public final class Node {
         .compose(v -> createVertx())
         .compose(v -> registerCodecs())
         .compose(v -> registerReadiness())
+        .compose(v -> ensureTopics())
         .compose(v -> deployVerticles())
         .compose(v -> startOps())
         .compose(v -> announceMember())
@@ -133,15 +135,30 @@ public final class Node {
     if (!plan.stores().contains(Store.POSTGRES)) {
       return;
     }
-    PgUrl url = PgUrl.parse(config.string(Store.POSTGRES.urlKey()));
+    if (!config.has("sink.pg-url")) {
+      // the time series lives beside the metadata unless sink.pg-url points elsewhere
+      flat.put("sink.pg-url", config.string(Store.POSTGRES.urlKey()));
+    }
+    migrate(Store.POSTGRES.urlKey(), "metadata", Migrations::migrate);
+    migrate("sink.pg-url", "time series", Migrations::migrateTimeseries);
+  }
+
+  private interface Migration {
+    int apply(String jdbcUrl, String user, String password);
+  }
+
+  private void migrate(String key, String what, Migration migration) {
+    PgUrl url = PgUrl.parse(config.string(key));
     long t0 = System.nanoTime();
     int applied;
     try {
-      applied = Migrations.migrate(url.jdbcUrl(), url.user(), url.password());
+      applied = migration.apply(url.jdbcUrl(), url.user(), url.password());
     } catch (RuntimeException e) {
-      throw new IllegalStateException("migrating " + url.display() + " (pg.url) failed: " + rootMessage(e), e);
+      throw new IllegalStateException("migrating the " + what + " schema on " + url.display() + " (" + key + ") failed: "
+          + rootMessage(e), e);
     }
-    log.info("migrations: {} applied to {} in {} ms, schema current", applied, url.display(), millisSince(t0));
+    log.info("migrations: {} schema on {}: {} applied in {} ms, current", what, url.display(), applied,
+        millisSince(t0));
   }
 
   private Future<Void> createVertx() {
@@ -184,6 +201,41 @@ public final class Node {
           : Future.failedFuture("not deployed"));
     }
     return StoreProbes.register(vertx, config, plan.stores(), readiness).onSuccess(p -> probes = p).mapEmpty();
+  }
+
+  /**
+   * Creates the Kafka topics when a deployed verticle uses Kafka. A broker that is down does not stop the node: it
+   * starts unready ({@code store.kafka.topics} down, with the reason) and keeps trying every few seconds.
+   */
+  private Future<Void> ensureTopics() {
+    if (!plan.stores().contains(Store.KAFKA)) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> ready = Promise.promise();
+    String[] lastError = {"not created yet"};
+    readiness.register("store.kafka.topics", () -> ready.future().isComplete() ? Future.succeededFuture()
+        : Future.failedFuture(lastError[0]));
+    return attemptTopics(ready, lastError);
+  }
+
+  private Future<Void> attemptTopics(Promise<Void> ready, String[] lastError) {
+    return vertx.executeBlocking(() -> KafkaTopics.ensure(config), false)
+        .onSuccess(created -> {
+          log.info("kafka: topics ready on {}{}", config.string(Store.KAFKA.urlKey()),
+              created.isEmpty() ? "" : " (created " + String.join(", ", created) + ")");
+          ready.tryComplete();
+        })
+        .recover(err -> {
+          lastError[0] = rootMessage(err);
+          log.warn("kafka: {}; retrying in {} s", lastError[0], TOPIC_RETRY_MS / 1000);
+          vertx.setTimer(TOPIC_RETRY_MS, t -> {
+            if (stopped == null) {
+              attemptTopics(ready, lastError);
+            }
+          });
+          return Future.succeededFuture();
+        })
+        .mapEmpty();
   }
 
   private Future<Void> deployVerticles() {

@@ -56,7 +56,7 @@ class ReadinessTest {
   }
 
   @Test
-  void kafkaCheckAsksTheBrokerForItsCluster() {
+  void kafkaCheckAsksTheBrokerForItsClusterAndTopicsAreCreated() throws Exception {
     Map<String, String> env = TestNodes.env();
     env.put("GRIDLINE_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + FreePorts.find());
     Node absent = TestNodes.start(new NodeOptions().setEnv(env).setRegistry(List.of(KAFKA_USER)));
@@ -64,6 +64,8 @@ class ReadinessTest {
       var down = TestNodes.get(absent.opsPort(), "/health/ready");
       assertEquals(503, down.statusCode(), down.body());
       assertEquals("DOWN", NodeLifecycleTest.checks(TestNodes.json(down)).get("store.kafka"));
+      assertEquals("DOWN", NodeLifecycleTest.checks(TestNodes.json(down)).get("store.kafka.topics"),
+          "a node whose broker is down starts unready and keeps trying to create its topics");
     } finally {
       TestNodes.stop(absent);
     }
@@ -72,6 +74,12 @@ class ReadinessTest {
     try {
       var up = TestNodes.await(present.opsPort(), "/health/ready", r -> r.statusCode() == 200, Duration.ofSeconds(20));
       assertEquals("UP", NodeLifecycleTest.checks(TestNodes.json(up)).get("store.kafka"));
+      assertEquals("UP", NodeLifecycleTest.checks(TestNodes.json(up)).get("store.kafka.topics"));
+      try (var admin = org.apache.kafka.clients.admin.Admin.create(
+          Map.<String, Object>of("bootstrap.servers", TestStores.kafkaBootstrap()))) {
+        var topics = admin.listTopics().names().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(true, topics.containsAll(io.gridline.contracts.Topics.ALL), "topics: " + topics);
+      }
     } finally {
       TestNodes.stop(present);
     }

@@ -8,8 +8,10 @@ import org.flywaydb.core.api.output.MigrateResult;
  * loop. Flyway's lock on its history table makes concurrent starts of several nodes safe.
  */
 public final class Migrations {
-  /** Where the migrations live on the classpath. */
+  /** Where the metadata migrations (registry, telemetry metadata, …) live on the classpath; history in gridline_schema_history. */
   public static final String LOCATION = "classpath:db/gridline";
+  /** The time-series migrations ({@code decoded_data}), applied where {@code sink.pg-url} points; own history table. */
+  public static final String TIMESERIES_LOCATION = "classpath:db/timeseries";
 
   private Migrations() {}
 
@@ -17,11 +19,26 @@ public final class Migrations {
    * @return how many migrations this call applied (0 when the schema was already current)
    */
   public static int migrate(String jdbcUrl, String user, String password) {
+    return run(jdbcUrl, user, password, LOCATION, "gridline_schema_history");
+  }
+
+  /**
+   * Applies the time-series schema ({@code decoded_data}; a TimescaleDB hypertable when the extension is available).
+   *
+   * @return how many migrations this call applied
+   */
+  public static int migrateTimeseries(String jdbcUrl, String user, String password) {
+    return run(jdbcUrl, user, password, TIMESERIES_LOCATION, "gridline_timeseries_history");
+  }
+
+  private static int run(String jdbcUrl, String user, String password, String location, String historyTable) {
     MigrateResult result = Flyway.configure()
         .dataSource(jdbcUrl, user, password)
-        .locations(LOCATION)
-        .table("gridline_schema_history")
-        .baselineOnMigrate(false)
+        .locations(location)
+        .table(historyTable)
+        // metadata and time series may share one database: each history starts below V1 in a schema the other filled
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
         .load()
         .migrate();
     return result.migrationsExecuted;

@@ -16,7 +16,8 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 class MigrationsTest {
-  private static final Set<String> V1_TABLES = Set.of("tenants", "api_keys", "devices");
+  private static final Set<String> V1_TABLES = Set.of("tenants", "api_keys", "devices", "sensor_fields", "datapoints",
+      "telemetry_dlq");
 
   private static int migrationFiles() throws Exception {
     try (var files = java.nio.file.Files.list(java.nio.file.Path.of(
@@ -116,6 +117,41 @@ class MigrationsTest {
         "SELECT device_count FROM tenants WHERE id = '00000000-0000-0000-0000-00000000000c'")) {
       rs.next();
       return rs.getInt(1);
+    }
+  }
+
+  @Test
+  void timeSeriesSchemaAppliesBesideTheMetadataInOneDatabase() throws Exception {
+    String jdbc = TestStores.pgJdbcUrl(TestStores.pgUrl());
+    assertTrue(Migrations.migrate(jdbc, null, null) >= 1);
+    assertEquals(1, Migrations.migrateTimeseries(jdbc, null, null));
+    assertEquals(0, Migrations.migrateTimeseries(jdbc, null, null));
+    assertEquals(0, Migrations.migrate(jdbc, null, null));
+    assertTrue(tables(jdbc).contains("decoded_data"));
+    try (Connection c = DriverManager.getConnection(jdbc)) {
+      c.createStatement().execute("INSERT INTO decoded_data VALUES ('2026-11-26T08:00:00Z', 1, 1, 21.5) ON CONFLICT DO NOTHING");
+      c.createStatement().execute("INSERT INTO decoded_data VALUES ('2026-11-26T08:00:00Z', 1, 1, 99) ON CONFLICT DO NOTHING");
+      try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*), min(value) FROM decoded_data")) {
+        rs.next();
+        assertEquals(1, rs.getInt(1), "the first reading for a (time, device, datapoint) wins");
+        assertEquals(21.5, rs.getDouble(2));
+      }
+    }
+  }
+
+  @Test
+  void faces2IsSeeded() throws Exception {
+    String jdbc = TestStores.pgJdbcUrl(TestStores.pgUrl());
+    Migrations.migrate(jdbc, null, null);
+    try (Connection c = DriverManager.getConnection(jdbc);
+         ResultSet rs = c.createStatement().executeQuery(
+             "SELECT mode, field, type, scale FROM sensor_fields WHERE model = 'faces2' ORDER BY mode, byte_offset")) {
+      List<String> rows = new ArrayList<>();
+      while (rs.next()) {
+        rows.add(rs.getInt(1) + ":" + rs.getString(2) + ":" + rs.getString(3) + ":" + rs.getDouble(4));
+      }
+      assertEquals(List.of("1:temperature:int16:0.1", "1:humidity:uint16:0.1", "1:co2:uint16:1.0",
+          "2:voltage:uint16:0.1", "2:current:uint16:0.001", "2:power:uint32:0.1"), rows);
     }
   }
 }
