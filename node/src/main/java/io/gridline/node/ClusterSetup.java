@@ -24,6 +24,10 @@ final class ClusterSetup {
     // join at once instead of waiting 5 s for others; no calls home; logs through slf4j like the rest of the node
     hz.setProperty("hazelcast.wait.seconds.before.join", "0");
     hz.setProperty("hazelcast.phone.home.enabled", "false");
+    // Members that started alone because their seeds were slow (join timeout) find each other within seconds,
+    // not after Hazelcast's default 5 minutes.
+    hz.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    hz.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     hz.setProperty("hazelcast.logging.type", "slf4j");
     // the node leaves the cluster itself on SIGTERM, within shutdown.timeout-ms
     hz.setProperty("hazelcast.shutdownhook.enabled", "false");

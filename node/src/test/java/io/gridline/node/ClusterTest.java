@@ -78,12 +78,11 @@ class ClusterTest {
     registryB.add(WATCHER);
 
     long t0 = System.nanoTime();
-    Future<Node> startA = Node.start(new NodeOptions().setEnv(envA).setArgs("--cluster", "--verticles", "api"));
-    Future<Node> startB = Node.start(new NodeOptions().setEnv(envB).setRegistry(registryB)
-        .setArgs("--cluster", "--verticles", "api,registry-watcher"));
     try {
-      a = startA.await(90, TimeUnit.SECONDS);
-      b = startB.await(90, TimeUnit.SECONDS);
+      // A, the seed, first: B then joins it at once
+      a = Node.start(new NodeOptions().setEnv(envA).setArgs("--cluster", "--verticles", "api")).await(90, TimeUnit.SECONDS);
+      b = Node.start(new NodeOptions().setEnv(envB).setRegistry(registryB)
+          .setArgs("--cluster", "--verticles", "api,registry-watcher")).await(90, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       throw new AssertionError("cluster did not form in 90 s", e);
     }

@@ -1,5 +1,9 @@
 package io.gridline.sql;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
@@ -12,6 +16,9 @@ public final class Migrations {
   public static final String LOCATION = "classpath:db/gridline";
   /** The time-series migrations ({@code decoded_data}), applied where {@code sink.pg-url} points; own history table. */
   public static final String TIMESERIES_LOCATION = "classpath:db/timeseries";
+
+  /** Advisory lock key held while migrating ("grid" in ASCII). */
+  private static final long MIGRATION_LOCK = 0x67726964L;
 
   private Migrations() {}
 
@@ -31,7 +38,25 @@ public final class Migrations {
     return run(jdbcUrl, user, password, TIMESERIES_LOCATION, "gridline_timeseries_history");
   }
 
+  /**
+   * Nodes starting together against a new database would race to create Flyway's history table (its own lock lives in
+   * that table), so the whole run holds a PostgreSQL advisory lock first.
+   */
   private static int run(String jdbcUrl, String user, String password, String location, String historyTable) {
+    try (Connection lockHolder = DriverManager.getConnection(jdbcUrl, user, password);
+         Statement st = lockHolder.createStatement()) {
+      st.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
+      try {
+        return flyway(jdbcUrl, user, password, location, historyTable);
+      } finally {
+        st.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot take the migration lock on " + jdbcUrl + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int flyway(String jdbcUrl, String user, String password, String location, String historyTable) {
     MigrateResult result = Flyway.configure()
         .dataSource(jdbcUrl, user, password)
         .locations(location)

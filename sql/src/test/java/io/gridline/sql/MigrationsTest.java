@@ -52,17 +52,20 @@ class MigrationsTest {
   @Test
   void concurrentStartsApplyEachMigrationOnce() throws Exception {
     String jdbc = TestStores.pgJdbcUrl(TestStores.pgUrl());
-    var pool = Executors.newFixedThreadPool(3);
+    var pool = Executors.newFixedThreadPool(4);
     try {
       List<CompletableFuture<Integer>> runs = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         runs.add(CompletableFuture.supplyAsync(() -> Migrations.migrate(jdbc, null, null), pool));
       }
+      CompletableFuture<Integer> timeseries = CompletableFuture.supplyAsync(
+          () -> Migrations.migrateTimeseries(jdbc, null, null), pool);
       int applied = 0;
       for (CompletableFuture<Integer> run : runs) {
         applied += run.get();
       }
       assertEquals(migrationFiles(), applied);
+      assertEquals(1, timeseries.get());
     } finally {
       pool.shutdownNow();
     }
