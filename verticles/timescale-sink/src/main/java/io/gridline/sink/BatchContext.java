@@ -1,0 +1,48 @@
+package io.gridline.sink;
+
+import io.vertx.kafka.client.common.TopicPartition;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One batch on its way from Kafka to {@code decoded_data}: its rows, the Kafka position it covers, and what happened
+ * to it so far. Built by {@link BatchCollector}, carried through {@link BatchHandler}'s steps.
+ */
+final class BatchContext {
+  private static final AtomicLong SEQUENCE = new AtomicLong();
+
+  final long id = SEQUENCE.incrementAndGet();
+  final DecodedRows rows;
+  /** Per partition, the offset after the batch's last record: what to commit once the rows are durable. */
+  final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+  final long openedNanos = System.nanoTime();
+  int records;
+  int malformed;
+  /** Failed write attempts so far (the database was unreachable or refused). */
+  int failedAttempts;
+  /** Set by the write step: rows the database took; {@code rows.size() - inserted} were already there. */
+  int inserted;
+  long writeNanos;
+
+  BatchContext(int expectedRows) {
+    rows = new DecodedRows(expectedRows);
+  }
+
+  void coverOffset(String topic, int partition, long offset) {
+    nextOffsets.merge(new TopicPartition(topic, partition), offset + 1, Math::max);
+  }
+
+  int duplicates() {
+    return rows.size() - inserted;
+  }
+
+  boolean hasRows() {
+    return !rows.isEmpty();
+  }
+
+  @Override
+  public String toString() {
+    return "batch " + id + " (" + records + " records, " + rows.size() + " rows)";
+  }
+}

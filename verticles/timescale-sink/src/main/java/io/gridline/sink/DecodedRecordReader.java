@@ -1,0 +1,61 @@
+package io.gridline.sink;
+
+import io.gridline.codecs.KafkaCodecs;
+import io.gridline.contracts.telemetry.DecodedTelemetry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one {@code gridline.telemetry.decoded} record into rows of a batch. A malformed record is logged once with
+ * its position, counted and skipped: its offset is still covered by the batch, so it is committed past and never
+ * blocks the stream.
+ */
+final class DecodedRecordReader {
+  private static final Logger log = LoggerFactory.getLogger(DecodedRecordReader.class);
+  private final Counter malformed;
+
+  DecodedRecordReader(MeterRegistry meters) {
+    malformed = Counter.builder("gridline.sink.malformed")
+        .description("gridline.telemetry.decoded records skipped because they are not valid DecodedTelemetry")
+        .register(meters);
+  }
+
+  void readInto(KafkaConsumerRecord<String, Buffer> record, BatchContext batch) {
+    batch.records++;
+    batch.coverOffset(record.topic(), record.partition(), record.offset());
+    DecodedTelemetry telemetry;
+    try {
+      telemetry = decode(record.value());
+    } catch (RuntimeException e) {
+      batch.malformed++;
+      malformed.increment();
+      log.warn("skipping malformed record {}-{}@{} (key {}): {}", record.topic(), record.partition(), record.offset(),
+          record.key(), e.getMessage());
+      return;
+    }
+    int deviceId = (int) telemetry.deviceId();
+    for (DecodedTelemetry.Value v : telemetry.values()) {
+      batch.rows.add(telemetry.timestamp(), deviceId, v.datapointId(), v.value());
+    }
+  }
+
+  private static DecodedTelemetry decode(Buffer value) {
+    if (value == null) {
+      throw new IllegalArgumentException("no value");
+    }
+    DecodedTelemetry t = KafkaCodecs.DECODED_TELEMETRY.decode(value);
+    if (t.deviceId() <= 0 || t.deviceId() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("deviceId " + t.deviceId() + " is not a registry device id");
+    }
+    for (DecodedTelemetry.Value v : t.values()) {
+      if (v.datapointId() <= 0 || !Double.isFinite(v.value())) {
+        throw new IllegalArgumentException("bad value " + v);
+      }
+    }
+    return t;
+  }
+}
