@@ -12,14 +12,17 @@ import java.util.UUID;
  */
 final class RegistryEvents {
   private final EventBus bus;
+  private final RegistryCache cache;
 
-  RegistryEvents(EventBus bus) {
+  RegistryEvents(EventBus bus, RegistryCache cache) {
     this.bus = bus;
+    this.cache = cache;
   }
 
+  /** Evicts the device's Redis entry first, so a node reacting to the broadcast cannot re-read the stale one. */
   void deviceChanged(Device device, DeviceChanged.Change change) {
-    bus.publish(RegistryAddresses.DEVICE_CHANGED,
-        new DeviceChanged(device.id(), device.tenantId().toString(), device.kind(), device.externalId(), change));
+    cache.evict(device).onComplete(ar -> bus.publish(RegistryAddresses.DEVICE_CHANGED,
+        new DeviceChanged(device.id(), device.tenantId().toString(), device.kind(), device.externalId(), change)));
   }
 
   void apiKeyRevoked(UUID keyId, UUID tenantId) {

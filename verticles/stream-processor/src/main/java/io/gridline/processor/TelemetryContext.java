@@ -1,0 +1,36 @@
+package io.gridline.processor;
+
+import io.gridline.contracts.telemetry.DecodedTelemetry;
+import io.gridline.contracts.telemetry.RawTelemetry;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import java.util.List;
+
+/** One raw record on its way through {@link TelemetryHandler}: each step fills in what the next one needs. */
+final class TelemetryContext {
+  final KafkaConsumerRecord<String, Buffer> record;
+  final long now;
+  RawTelemetry raw;
+  TelemetryTopic topic;
+  TelemetryPayload payload;
+  DeviceEntry device;
+  List<SensorField> fields;
+  List<PayloadDecoder.Reading> readings;
+  DecodedTelemetry decoded;
+  /** Completes when the record's outputs are durable (Kafka acknowledged; DLQ row written). */
+  Future<Void> acked;
+
+  TelemetryContext(KafkaConsumerRecord<String, Buffer> record, long now) {
+    this.record = record;
+    this.now = now;
+  }
+
+  String mac() {
+    return topic != null ? topic.mac() : raw != null ? raw.mac() : record.key();
+  }
+
+  String where() {
+    return record.topic() + "-" + record.partition() + "@" + record.offset();
+  }
+}

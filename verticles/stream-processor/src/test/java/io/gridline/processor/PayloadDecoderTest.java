@@ -1,0 +1,89 @@
+package io.gridline.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.gridline.contracts.telemetry.TelemetryRejected.Reasons;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PayloadDecoderTest {
+  private static SensorField f(String type, String endian, double scale, int offset) {
+    return new SensorField("x", offset, type, endian, SensorField.scaleOf(scale), "");
+  }
+
+  private static double v(String hex, SensorField f) {
+    return PayloadDecoder.decode(HexFormat.of().parseHex(hex), List.of(f)).get(0).value();
+  }
+
+  @Test
+  void readsEveryTypeInBothByteOrders() {
+    assertEquals(-2, v("FFFE", f("int16", "big", 1, 0)));
+    assertEquals(65534, v("FFFE", f("uint16", "big", 1, 0)));
+    assertEquals(-257, v("FFFE", f("int16", "little", 1, 0)));
+    assertEquals(-2, v("FFFFFFFE", f("int32", "big", 1, 0)));
+    assertEquals(4294967294.0, v("FFFFFFFE", f("uint32", "big", 1, 0)));
+    assertEquals(16909060, v("04030201", f("uint32", "little", 1, 0)));
+    assertEquals(215, v("AA00D7", f("int16", "big", 1, 1)));
+  }
+
+  @Test
+  void roundsToTheScalesDecimals() {
+    assertEquals(20.2, v("00CA", f("int16", "big", 0.1, 0)));
+    assertEquals(21.5, v("00D7", f("int16", "big", 0.1, 0)));
+    assertEquals(-0.3, v("FFFD", f("int16", "big", 0.1, 0)));
+    assertEquals(1.234, v("04D2", f("uint16", "big", 0.001, 0)));
+    assertEquals(12345.6, v("0001E240", f("uint32", "big", 0.1, 0)));
+    assertEquals(0.07, v("0007", f("uint16", "big", 0.01, 0)));
+    assertEquals(1000, v("0064", f("uint16", "big", 10, 0)));
+  }
+
+  @Test
+  void readsFloat32WithoutBinaryNoise() {
+    // 21.5f = 0x41AC0000; 0.1f = 0x3DCCCCCD
+    assertEquals(21.5, v("41AC0000", f("float32", "big", 1, 0)));
+    assertEquals(21.5, v("0000AC41", f("float32", "little", 1, 0)));
+    assertEquals(0.1, v("3DCCCCCD", f("float32", "big", 1, 0)));
+    assertEquals(2.15, v("41AC0000", f("float32", "big", 0.1, 0)));
+    assertEquals(0, PayloadDecoder.decode(HexFormat.of().parseHex("7FC00000"), List.of(f("float32", "big", 1, 0))).size(),
+        "NaN is no reading");
+  }
+
+  @Test
+  void aFieldPastTheEndIsAShortPayload() {
+    Rejection r = assertThrows(Rejection.class,
+        () -> PayloadDecoder.decode(HexFormat.of().parseHex("00D702"), List.of(f("int16", "big", 1, 0), f("uint16", "big", 1, 2))));
+    assertEquals(Reasons.SHORT_PAYLOAD, r.reason());
+  }
+
+  @Test
+  void topicsAndPayloadsAreChecked() {
+    TelemetryTopic t = TelemetryTopic.parse("tele/f2-AABBCCDDEE01/sensor-mode/2/sensor-16");
+    assertEquals(new TelemetryTopic("aa:bb:cc:dd:ee:01", 2, 16), t);
+    assertEquals("sensor-16.power", t.label("power"));
+    assertEquals(Reasons.UNKNOWN_MODE, assertThrows(Rejection.class,
+        () -> TelemetryTopic.parse("stat/f2-aabbccddee01/sensor-mode/1/sensor-17")).reason());
+    long now = System.currentTimeMillis();
+    assertEquals(1_700_000_000_123L, TelemetryPayload.parse("{\"timestamp\":1700000000123,\"data\":\"00\"}".getBytes(), now).timestamp());
+    assertEquals(1_700_000_000_123L,
+        TelemetryPayload.parse("{\"timestamp\":\"2023-11-14T22:13:20.123Z\",\"data\":\"00\"}".getBytes(), now).timestamp());
+    assertEquals(Reasons.BAD_TIMESTAMP, assertThrows(Rejection.class,
+        () -> TelemetryPayload.parse("{\"timestamp\":1700000000,\"data\":\"00\"}".getBytes(), now)).reason());
+    assertEquals(Reasons.BAD_HEX, assertThrows(Rejection.class,
+        () -> TelemetryPayload.parse("{\"timestamp\":1700000000123,\"data\":\"0\"}".getBytes(), now)).reason());
+    assertEquals(Reasons.INVALID_JSON, assertThrows(Rejection.class,
+        () -> TelemetryPayload.parse("[1]".getBytes(), now)).reason());
+  }
+
+  @Test
+  void eventIdsAreNameBasedUuidV5() {
+    var a = EventIds.fromRecord("gridline.telemetry.raw", 1, 42, "telemetry.decoded");
+    assertEquals(a, EventIds.fromRecord("gridline.telemetry.raw", 1, 42, "telemetry.decoded"));
+    assertEquals(5, a.version());
+    assertEquals(2, a.variant());
+    // RFC 4122 appendix example: v5(DNS namespace, "www.example.com")
+    assertEquals("2ed6657d-e927-568b-95e1-2665a8aea6a2",
+        EventIds.v5(java.util.UUID.fromString("6ba7b810-9dad-11d1-80b4-00c04fd430c8"), "www.example.com").toString());
+  }
+}
