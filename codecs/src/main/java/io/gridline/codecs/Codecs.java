@@ -39,6 +39,7 @@ public final class Codecs {
   static List<RecordCodec<?>> all() {
     List<RecordCodec<?>> all = new ArrayList<>(RegistryCodecs.all());
     all.addAll(NodeCodecs.all());
+    all.addAll(MqttCodecs.all());
     return all;
   }
 }

@@ -37,7 +37,11 @@ class CodecsTest {
         new ApiKeyRevoked("k1", "t1"),
         new ApiKeyRevoked("k1", null),
         new NodeInfo("node-a", "127.0.0.1:8081", "", List.of("api", "mqtt-bridge")),
-        new NodeInfo("node-b", "10.0.0.2:8081", "hz-uuid", List.of()));
+        new NodeInfo("node-b", "10.0.0.2:8081", "hz-uuid", List.of()),
+        new io.gridline.contracts.mqtt.DeviceCommand("c1", "t1", 7L, "f2-aabbccddee01", "cmnd/f2-aabbccddee01/power",
+            "T04=", 2),
+        new io.gridline.contracts.mqtt.CommandResult("c1", io.gridline.contracts.mqtt.CommandResult.Outcome.NOT_SUBSCRIBED,
+            "no subscription"));
     for (Record sample : samples) {
       assertEquals(sample, roundTrip(sample));
     }

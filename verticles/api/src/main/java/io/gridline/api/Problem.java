@@ -63,6 +63,11 @@ final class Problem extends RuntimeException {
     return new Problem(409, "conflict", "Conflict", detail, List.of(), Map.of());
   }
 
+  /** 504: a node the request was routed to did not answer in time. */
+  static Problem gatewayTimeout(String detail) {
+    return new Problem(504, "gateway-timeout", "Gateway Timeout", detail, List.of(), Map.of());
+  }
+
   static Problem limitReached(String detail) {
     return new Problem(422, "limit-reached", "Limit reached", detail, List.of(), Map.of());
   }

@@ -1,0 +1,248 @@
+package io.gridline.runtime;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Optional;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+
+/**
+ * Gridline's device CA (seed 003's certificate service, DESIGN §12): issues MQTT client certificates whose subject CN
+ * is the device's client id ({@code f2-<mac>}), which mqtt-bridge accepts over mTLS instead of a password. Keys are
+ * EC P-256. The CA is either configured ({@code mqtt.device-ca.cert-path} / {@code key-path}) or, with
+ * {@code mqtt.device-ca.generate=true} (dev profile), generated once into {@code devservices.data-dir} as
+ * {@code device-ca.crt.pem} / {@code device-ca.key.pem} and reused after restarts.
+ */
+public final class DeviceCertificateAuthority {
+  public static final String CERT_PATH = "mqtt.device-ca.cert-path";
+  public static final String KEY_PATH = "mqtt.device-ca.key-path";
+  public static final String GENERATE = "mqtt.device-ca.generate";
+  static final Duration CA_VALIDITY = Duration.ofDays(3650);
+  /** Device certificates: a little over a year, the longest browsers accept; plenty for a first rotation story. */
+  static final Duration DEVICE_VALIDITY = Duration.ofDays(397);
+  private static final String SIGNATURE = "SHA256withECDSA";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** A freshly issued device certificate, its private key (PKCS#8) and the CA certificate, all PEM. */
+  public record Issued(String certificatePem, String privateKeyPem, String caPem) {}
+
+  private final X509Certificate caCert;
+  private final PrivateKey caKey;
+  private final String caPem;
+
+  private DeviceCertificateAuthority(X509Certificate caCert, PrivateKey caKey) {
+    this.caCert = caCert;
+    this.caKey = caKey;
+    this.caPem = pem(caCert);
+  }
+
+  /**
+   * Where the CA certificate is: the configured path, the data dir's when generating, else empty. Pure: it neither
+   * reads nor writes the files ({@link #fromConfig} does).
+   */
+  public static Optional<Path> certPath(GridlineConfig config) {
+    Optional<String> configured = config.optString(CERT_PATH);
+    if (configured.isPresent()) {
+      return configured.map(Path::of);
+    }
+    return generates(config) ? Optional.of(dataDir(config).resolve("device-ca.crt.pem")) : Optional.empty();
+  }
+
+  /** The configured CA, the data dir's (generated the first time) when {@code generate} is on, else empty. Blocking. */
+  public static Optional<DeviceCertificateAuthority> fromConfig(GridlineConfig config) {
+    Optional<String> cert = config.optString(CERT_PATH);
+    Optional<String> key = config.optString(KEY_PATH);
+    if (cert.isPresent() != key.isPresent()) {
+      throw new IllegalArgumentException(CERT_PATH + " and " + KEY_PATH + " must be set together");
+    }
+    if (cert.isPresent()) {
+      return Optional.of(load(Path.of(cert.get()), Path.of(key.get())));
+    }
+    return generates(config) ? Optional.of(loadOrGenerate(dataDir(config))) : Optional.empty();
+  }
+
+  private static boolean generates(GridlineConfig config) {
+    return config.has(GENERATE) && config.bool(GENERATE);
+  }
+
+  private static Path dataDir(GridlineConfig config) {
+    return Path.of(config.string("devservices.data-dir", "./data"));
+  }
+
+  public static DeviceCertificateAuthority load(Path certPath, Path keyPath) {
+    try {
+      Object cert = parse(Files.readString(certPath));
+      Object key = parse(Files.readString(keyPath));
+      if (!(cert instanceof X509CertificateHolder holder)) {
+        throw new IllegalArgumentException(certPath + " holds no PEM certificate");
+      }
+      return new DeviceCertificateAuthority(new JcaX509CertificateConverter().getCertificate(holder), privateKey(key,
+          keyPath));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the device CA", e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("invalid device CA certificate " + certPath, e);
+    }
+  }
+
+  /** Loads {@code dir}/device-ca.{crt,key}.pem, generating them first if absent. One JVM-wide lock: api and bridge. */
+  public static synchronized DeviceCertificateAuthority loadOrGenerate(Path dir) {
+    Path cert = dir.resolve("device-ca.crt.pem");
+    Path key = dir.resolve("device-ca.key.pem");
+    if (Files.exists(cert) && Files.exists(key)) {
+      return load(cert, key);
+    }
+    try {
+      Files.createDirectories(dir);
+      KeyPair pair = newKeyPair();
+      X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "Gridline")
+          .addRDN(BCStyle.CN, "Gridline device CA").build();
+      Instant now = Instant.now();
+      JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(),
+          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(CA_VALIDITY)), name, pair.getPublic())
+          .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+          .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
+      X509Certificate ca = sign(builder, pair.getPrivate());
+      // key first, certificate last: a crash in between leaves no certificate, so the next start generates again
+      writeAtomically(key, pem(new JcaPKCS8Generator(pair.getPrivate(), null)), true);
+      writeAtomically(cert, pem(ca), false);
+      return new DeviceCertificateAuthority(ca, pair.getPrivate());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the device CA into " + dir, e);
+    } catch (GeneralSecurityException | OperatorCreationException e) {
+      throw new IllegalStateException("cannot generate the device CA", e);
+    }
+  }
+
+  /** A new key pair and a client certificate for {@code clientId} (CN), signed by this CA. CPU-bound: not on an event loop. */
+  public Issued issue(String clientId) {
+    try {
+      KeyPair pair = newKeyPair();
+      X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, clientId).build();
+      Instant now = Instant.now();
+      JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCert, serial(),
+          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(DEVICE_VALIDITY)), toPrincipal(subject), pair.getPublic())
+          .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
+          .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()))
+          .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
+      X509Certificate cert = sign(builder, caKey);
+      return new Issued(pem(cert), pem(new JcaPKCS8Generator(pair.getPrivate(), null)), caPem);
+    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+      throw new IllegalStateException("cannot issue a certificate for " + clientId, e);
+    }
+  }
+
+  public String caPem() {
+    return caPem;
+  }
+
+  public X509Certificate caCertificate() {
+    return caCert;
+  }
+
+  private static javax.security.auth.x500.X500Principal toPrincipal(X500Name name) throws IOException {
+    return new javax.security.auth.x500.X500Principal(name.getEncoded());
+  }
+
+  private static KeyPair newKeyPair() throws GeneralSecurityException {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+    return generator.generateKeyPair();
+  }
+
+  private static BigInteger serial() {
+    return new BigInteger(127, RANDOM).add(BigInteger.ONE); // positive, 16 bytes at most (RFC 5280)
+  }
+
+  private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
+      throws OperatorCreationException, GeneralSecurityException {
+    return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE)
+        .build(key)));
+  }
+
+  private static Object parse(String pem) throws IOException {
+    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+      return parser.readObject();
+    }
+  }
+
+  private static PrivateKey privateKey(Object parsed, Path path) throws IOException {
+    JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+    if (parsed instanceof PrivateKeyInfo info) {
+      return converter.getPrivateKey(info);
+    }
+    if (parsed instanceof PEMKeyPair pair) {
+      return converter.getKeyPair(pair).getPrivate();
+    }
+    throw new IllegalArgumentException(path + " holds no unencrypted PEM private key");
+  }
+
+  private static String pem(Object value) {
+    StringWriter out = new StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+      writer.writeObject(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  private static void writeAtomically(Path target, String content, boolean secret) throws IOException {
+    Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+    if (secret) {
+      try {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: the data dir's own permissions must protect it
+      }
+    }
+    Files.writeString(tmp, content);
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+}

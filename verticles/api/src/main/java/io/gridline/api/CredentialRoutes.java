@@ -1,0 +1,37 @@
+package io.gridline.api;
+
+import static io.vertx.core.http.HttpMethod.POST;
+
+import io.gridline.contracts.registry.DeviceChanged.Change;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code POST /api/v1/devices/{id}/credentials}: issues the device's MQTT secret (password; username = client id),
+ * shown once. Calling again rotates it: the old secret stops working as soon as the bridges drop their cached entry,
+ * which the published device change tells them to do.
+ */
+final class CredentialRoutes {
+  private final DeviceRepository devices;
+  private final CredentialRepository credentials;
+  private final RegistryEvents events;
+
+  CredentialRoutes(DeviceRepository devices, CredentialRepository credentials, RegistryEvents events) {
+    this.devices = devices;
+    this.credentials = credentials;
+    this.events = events;
+  }
+
+  void mount(Endpoints endpoints) {
+    endpoints.add(POST, "/api/v1/devices/:id/credentials", Access.TENANT_WRITE, this::issue);
+  }
+
+  private void issue(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    PathIds.deviceId(ctx, "id")
+        .compose(id -> devices.find(caller.tenantId(), id))
+        .compose(device -> credentials.issue(caller.tenantId(), device.id())
+            .onSuccess(secret -> events.deviceChanged(device, Change.UPDATED)))
+        .onComplete(Respond.secretJson(ctx, 201, secret -> new JsonObject().put("secret", secret)));
+  }
+}

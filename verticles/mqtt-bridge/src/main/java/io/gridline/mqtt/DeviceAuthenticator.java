@@ -1,0 +1,103 @@
+package io.gridline.mqtt;
+
+import io.gridline.runtime.Tokens;
+import io.vertx.core.Future;
+import java.security.MessageDigest;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * Decides a CONNECT: {@link #authenticate} lists the steps. A device is accepted when its client id names a registered
+ * {@code mqtt} device and it proves it is that device — the password is its current secret, or its verified client
+ * certificate's CN is the client id (mTLS) — or when {@code mqtt.require-auth=false}.
+ */
+final class DeviceAuthenticator {
+  private final DeviceDirectory directory;
+  private final ConnectionQuota quota;
+  private final MqttSettings settings;
+
+  DeviceAuthenticator(DeviceDirectory directory, ConnectionQuota quota, MqttSettings settings) {
+    this.directory = directory;
+    this.quota = quota;
+    this.settings = settings;
+  }
+
+  Future<ConnectContext> authenticate(ConnectContext ctx) {
+    return reserveSlot(ctx)
+        .compose(this::readClientId)
+        .compose(this::findDevice)
+        .compose(this::checkCredentials);
+  }
+
+  private Future<ConnectContext> reserveSlot(ConnectContext ctx) {
+    if (!quota.tryReserve(settings.maxConnections())) {
+      return Future.failedFuture(new Refusal(Refusal.CAPACITY, "mqtt.max-connections reached"));
+    }
+    ctx.slotReserved = true;
+    return Future.succeededFuture(ctx);
+  }
+
+  private Future<ConnectContext> readClientId(ConnectContext ctx) {
+    return ClientIds.mac(ctx.endpoint.clientIdentifier())
+        .map(mac -> {
+          ctx.mac = mac;
+          return Future.succeededFuture(ctx);
+        })
+        .orElseGet(() -> Future.failedFuture(new Refusal(Refusal.UNKNOWN_CLIENT_ID,
+            "client id is not f2-<12 lower-case hex digits>")));
+  }
+
+  private Future<ConnectContext> findDevice(ConnectContext ctx) {
+    return directory.byMac(ctx.mac).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(new Refusal(Refusal.UNREGISTERED, "no mqtt device " + ctx.mac + " is registered"));
+      }
+      ctx.device = found.get();
+      return Future.succeededFuture(ctx);
+    });
+  }
+
+  private Future<ConnectContext> checkCredentials(ConnectContext ctx) {
+    if (!settings.requireAuth() || certificateNames(ctx) || passwordMatches(ctx)) {
+      return Future.succeededFuture(ctx);
+    }
+    return Future.failedFuture(new Refusal(Refusal.NOT_AUTHORIZED, "wrong or missing credentials"));
+  }
+
+  private static boolean passwordMatches(ConnectContext ctx) {
+    var auth = ctx.endpoint.auth();
+    if (auth == null || auth.getPassword() == null || ctx.device.secretHash() == null) {
+      return false;
+    }
+    if (auth.getUsername() != null && !auth.getUsername().equals(ctx.endpoint.clientIdentifier())) {
+      return false;
+    }
+    return MessageDigest.isEqual(Tokens.hash(auth.getPassword()), ctx.device.secretHash());
+  }
+
+  /** mTLS: the TLS layer verified the chain against {@code mqtt.tls.client-ca-path}; the CN must be the client id. */
+  private static boolean certificateNames(ConnectContext ctx) {
+    if (!ctx.endpoint.isSsl()) {
+      return false;
+    }
+    SSLSession session = ctx.endpoint.sslSession();
+    try {
+      Certificate[] chain = session == null ? null : session.getPeerCertificates();
+      if (chain == null || chain.length == 0 || !(chain[0] instanceof X509Certificate cert)) {
+        return false;
+      }
+      for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
+        if (rdn.getType().equalsIgnoreCase("CN")) {
+          return ctx.endpoint.clientIdentifier().equals(String.valueOf(rdn.getValue()));
+        }
+      }
+      return false;
+    } catch (SSLPeerUnverifiedException | javax.naming.InvalidNameException e) {
+      return false;
+    }
+  }
+}

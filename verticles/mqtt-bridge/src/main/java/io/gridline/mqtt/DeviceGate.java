@@ -1,0 +1,85 @@
+package io.gridline.mqtt;
+
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.vertx.core.Handler;
+import io.vertx.mqtt.MqttEndpoint;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where CONNECTs arrive: {@link #handle} authenticates, answers CONNACK and hands the accepted device to a
+ * {@link DeviceConnection}. A second connection with the same client id on this instance takes the session over.
+ */
+final class DeviceGate implements Handler<MqttEndpoint> {
+  private static final Logger log = LoggerFactory.getLogger(DeviceGate.class);
+  private final DeviceAuthenticator authenticator;
+  private final DeviceConnection.Shared shared;
+  private final Map<String, DeviceConnection> live = new HashMap<>();
+
+  DeviceGate(DeviceAuthenticator authenticator, DeviceConnection.Shared shared) {
+    this.authenticator = authenticator;
+    this.shared = shared;
+  }
+
+  @Override
+  public void handle(MqttEndpoint endpoint) {
+    ConnectContext ctx = new ConnectContext(endpoint);
+    endpoint.closeHandler(v -> ctx.abandoned = true); // replaced by the connection's own once accepted
+    authenticator.authenticate(ctx)
+        .onSuccess(this::accept)
+        .onFailure(err -> refuse(ctx, err));
+  }
+
+  private void accept(ConnectContext ctx) {
+    MqttEndpoint endpoint = ctx.endpoint;
+    if (ctx.abandoned) {
+      shared.quota().release();
+      return;
+    }
+    String clientId = endpoint.clientIdentifier();
+    DeviceConnection previous = live.remove(clientId);
+    if (previous != null) {
+      previous.takenOver();
+    }
+    var opened = shared.sessions().open(clientId, endpoint.isCleanSession());
+    DeviceConnection connection = new DeviceConnection(shared, endpoint, ctx.device, opened.getKey(), ctx.receivedAt);
+    live.put(clientId, connection);
+    connection.start(ctx.receivedAt, () -> live.remove(clientId, connection));
+    endpoint.accept(opened.getValue());
+  }
+
+  /** The registry deleted the device: its connection on this instance ends. */
+  void deviceDeleted(String mac) {
+    DeviceConnection connection = live.get(ClientIds.of(mac));
+    if (connection != null) {
+      connection.deleted();
+    }
+  }
+
+  private void refuse(ConnectContext ctx, Throwable err) {
+    if (ctx.slotReserved) {
+      shared.quota().release();
+    }
+    String reason = err instanceof Refusal r ? r.reason() : "error";
+    shared.meters().connectRefused(reason);
+    log.info("CONNECT from {} ({}) refused: {} ({})", ctx.endpoint.clientIdentifier(), ctx.endpoint.remoteAddress(),
+        reason, err.getMessage());
+    if (!ctx.abandoned) {
+      ctx.endpoint.reject(returnCode(reason, ctx.mqtt5()));
+    }
+  }
+
+  private static MqttConnectReturnCode returnCode(String reason, boolean v5) {
+    return switch (reason) {
+      case Refusal.CAPACITY -> v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_QUOTA_EXCEEDED
+          : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE;
+      case Refusal.UNKNOWN_CLIENT_ID, Refusal.UNREGISTERED, Refusal.NOT_AUTHORIZED ->
+          v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+              : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED;
+      default -> v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5
+          : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE;
+    };
+  }
+}

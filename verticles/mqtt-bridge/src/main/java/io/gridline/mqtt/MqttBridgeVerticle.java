@@ -1,0 +1,122 @@
+package io.gridline.mqtt;
+
+import io.gridline.codecs.Codecs;
+import io.gridline.runtime.DeviceCertificateAuthority;
+import io.gridline.runtime.GridlineConfig;
+import io.gridline.runtime.KafkaClients;
+import io.gridline.runtime.Listeners;
+import io.gridline.runtime.Meters;
+import io.gridline.runtime.Readiness;
+import io.gridline.runtime.Store;
+import io.gridline.runtime.StoreClients;
+import io.gridline.runtime.VerticleSpec;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.mqtt.MqttServer;
+import io.vertx.mqtt.MqttServerOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
+import java.util.Set;
+
+/**
+ * MQTT endpoint for devices (DESIGN §6): accepted publishes go to Kafka {@code gridline.telemetry.raw} and are
+ * acknowledged only after Kafka acknowledged them. This class only wires; see the module README.
+ */
+public final class MqttBridgeVerticle extends VerticleBase {
+  public static final VerticleSpec SPEC = new VerticleSpec("mqtt-bridge",
+      Set.of(Store.KAFKA, Store.POSTGRES, Store.REDIS), MqttBridgeVerticle::new);
+  static final String KAFKA_CHECK = "verticle.mqtt-bridge.kafka";
+
+  private Pool pool;
+  private KafkaProducer<String, Buffer> producer;
+  private DeviceDirectory directory;
+  private MqttServer plain;
+  private MqttServer tls;
+  private Redis redis;
+  private DeviceOwnership ownership;
+  private CommandReceiver commands;
+
+  @Override
+  public Future<?> start() {
+    GridlineConfig config = GridlineConfig.of(config());
+    MqttSettings settings = MqttSettings.from(config);
+    Codecs.registerAll(vertx);
+    pool = StoreClients.pg(vertx, config);
+    redis = StoreClients.redis(vertx, config);
+    ConnectionQuota quota = ConnectionQuota.of(vertx);
+    BridgeMeters meters = new BridgeMeters(Meters.registry(), quota);
+    KafkaHealth kafkaHealth = new KafkaHealth();
+    directory = new DeviceDirectory(vertx, pool);
+
+    // the device CA the TLS listener trusts is generated on first use in the dev profile (mqtt.device-ca.generate)
+    return vertx.executeBlocking(() -> DeviceCertificateAuthority.fromConfig(config))
+        .compose(ca -> vertx.executeBlocking(() -> KafkaClients.producer(vertx, config, SPEC.name())))
+        .compose(p -> {
+          producer = p;
+          TelemetryWriter writer = new TelemetryWriter(producer, kafkaHealth, meters);
+          DevicePresence presence = new DevicePresence(pool, writer, settings.statusIntervalMs());
+          ownership = DeviceOwnership.create(vertx, RedisAPI.api(redis), config.nodeId());
+          ownership.startRefreshing();
+          LiveConnections live = LiveConnections.of(vertx);
+          commands = new CommandReceiver(vertx, live, config.nodeId(), meters);
+          DeviceConnection.Shared shared = new DeviceConnection.Shared(settings, writer, presence, new SessionStore(),
+              quota, meters, config.nodeId(), ownership, live);
+          DeviceGate gate = new DeviceGate(new DeviceAuthenticator(directory, quota, settings), shared);
+          directory.onDeleted(gate::deviceDeleted);
+          return directory.listenForChanges()
+              .compose(v -> commands.listen())
+              .compose(v -> listen(settings.plainOptions(), gate, MqttSettings.PORT))
+              .compose(server -> {
+                plain = server;
+                return settings.tlsEnabled()
+                    ? listen(settings.tlsOptions(), gate, MqttSettings.TLS_PORT).onSuccess(s -> tls = s)
+                    : Future.succeededFuture();
+              });
+        })
+        .onSuccess(v -> Readiness.of(vertx).register(KAFKA_CHECK, kafkaHealth::probe))
+        .onFailure(err -> stop());
+  }
+
+  private Future<MqttServer> listen(MqttServerOptions options, DeviceGate gate, String key) {
+    MqttServer server = MqttServer.create(vertx, options).endpointHandler(gate)
+        .exceptionHandler(err -> { /* a broken client's packet: the endpoint closes, nothing to do here */ });
+    return Listeners.explainBind(server.listen(), key, options.getHost(), options.getPort());
+  }
+
+  @Override
+  public Future<?> stop() {
+    Readiness.of(vertx).unregister(KAFKA_CHECK);
+    if (ownership != null) {
+      ownership.stopRefreshing();
+    }
+    Future<Void> servers = Future.all(close(plain), close(tls)).mapEmpty();
+    return servers
+        .eventually(() -> commands == null ? Future.succeededFuture() : commands.close())
+        .eventually(() -> directory == null ? Future.succeededFuture() : directory.close())
+        .eventually(() -> producer == null ? Future.succeededFuture() : producer.close())
+        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
+        .eventually(() -> {
+          if (redis != null) {
+            redis.close();
+          }
+          return Future.succeededFuture();
+        });
+  }
+
+  private static Future<Void> close(MqttServer server) {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  /** The plain listener's port (the bound one when {@code mqtt.port} is 0); -1 before start. */
+  public int actualPort() {
+    return plain == null ? -1 : plain.actualPort();
+  }
+
+  /** The TLS listener's port; -1 when TLS is off or before start. */
+  public int actualTlsPort() {
+    return tls == null ? -1 : tls.actualPort();
+  }
+}

@@ -1,0 +1,199 @@
+package io.gridline.mqtt;
+
+import io.gridline.devservices.TestStores;
+import io.gridline.runtime.PgUrl;
+import io.gridline.runtime.Tokens;
+import io.gridline.sql.Migrations;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * A migrated fresh database with a tenant, real Kafka, and the bridge deployed on port 0 with the flat config the node
+ * would hand it. Calls block the test thread until the answer arrives.
+ */
+final class BridgeFixture {
+  final Vertx vertx = Vertx.vertx();
+  final String pgUrl = TestStores.pgUrl();
+  final Pool db;
+  final UUID tenantId = UUID.randomUUID();
+  private final List<String> deployments = new ArrayList<>();
+
+  BridgeFixture() {
+    PgUrl pg = PgUrl.parse(pgUrl);
+    Migrations.migrate(pg.jdbcUrl(), pg.user(), pg.password());
+    db = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(pg.connectOptions()).using(vertx).build();
+    await(db.preparedQuery("INSERT INTO tenants (id, name, max_devices) VALUES ($1, 'test', 100)")
+        .execute(Tuple.of(tenantId)));
+  }
+
+  JsonObject config(String kafkaBootstrap) {
+    return new JsonObject()
+        .put("node.id", "test-node")
+        .put("pg.url", pgUrl)
+        .put("pg.pool-size", 4)
+        .put("redis.url", TestStores.redisUrl())
+        .put("kafka.bootstrap-servers", kafkaBootstrap)
+        .put("mqtt.host", "127.0.0.1")
+        .put("mqtt.port", 0)
+        .put("mqtt.tls-port", 0)
+        .put("mqtt.require-auth", true)
+        .put("mqtt.max-connections", 100)
+        .put("mqtt.max-payload-bytes", 1024)
+        .put("mqtt.max-publish-rate", 1000)
+        .put("mqtt.status-interval-ms", 30_000);
+  }
+
+  JsonObject config() {
+    return config(TestStores.kafkaBootstrap());
+  }
+
+  /** What the node does at start: create the topics (auto-created ones race with the first produce). */
+  static void createTopics(String bootstrap) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+      var wanted = io.gridline.contracts.Topics.ALL.stream()
+          .map(t -> new org.apache.kafka.clients.admin.NewTopic(t, 6, (short) 1)).toList();
+      admin.createTopics(wanted).values().values().forEach(f -> {
+        try {
+          f.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+            throw new IllegalStateException("could not create topics", e);
+          }
+        }
+      });
+    }
+  }
+
+  MqttBridgeVerticle deploy(JsonObject config) {
+    createTopics(config.getString("kafka.bootstrap-servers"));
+    MqttBridgeVerticle v = new MqttBridgeVerticle();
+    deployments.add(await(vertx.deployVerticle(v, new DeploymentOptions().setConfig(config))));
+    return v;
+  }
+
+  /** A registered mqtt device with a random MAC. */
+  Device device() {
+    byte[] b = new byte[6];
+    ThreadLocalRandom.current().nextBytes(b);
+    StringBuilder mac = new StringBuilder();
+    for (int i = 0; i < 6; i++) {
+      mac.append(i == 0 ? "" : ":").append(String.format("%02x", b[i]));
+    }
+    long id = await(db.preparedQuery("INSERT INTO devices (tenant_id, kind, external_id, name) "
+            + "VALUES ($1, 'mqtt', $2, 'controller') RETURNING id")
+        .execute(Tuple.of(tenantId, mac.toString()))).iterator().next().getLong(0);
+    return new Device(id, mac.toString());
+  }
+
+  /** Issues (or rotates) the device's secret the way the api stores it. */
+  String issueSecret(Device device) {
+    String secret = Tokens.generate(Tokens.DEVICE_SECRET_PREFIX);
+    await(db.preparedQuery("INSERT INTO device_credentials (device_id, secret_hash) VALUES ($1, $2) "
+            + "ON CONFLICT (device_id) DO UPDATE SET secret_hash = EXCLUDED.secret_hash, rotated_at = now()")
+        .execute(Tuple.of(device.id(), io.vertx.core.buffer.Buffer.buffer(Tokens.hash(secret)))));
+    return secret;
+  }
+
+  record Device(long id, String mac) {
+    String clientId() {
+      return "f2-" + mac.replace(":", "");
+    }
+
+    String statTopic() {
+      return "stat/" + clientId() + "/sensor-mode/1/sensor-1";
+    }
+  }
+
+  Row row(String sql, Object... params) {
+    var rows = await(db.preparedQuery(sql).execute(Tuple.wrap(params)));
+    return rows.size() == 0 ? null : rows.iterator().next();
+  }
+
+  void close() {
+    for (String id : deployments) {
+      try {
+        await(vertx.undeploy(id));
+      } catch (RuntimeException | AssertionError ignored) {
+        // already gone
+      }
+    }
+    await(db.close());
+    await(vertx.close());
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.await(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no answer within 30 s", e);
+    }
+  }
+
+  // ---- Kafka
+
+  /** Reads {@code topic} from the beginning until {@code count} records with this key arrive (or the time is up). */
+  static List<ConsumerRecord<String, byte[]>> records(String bootstrap, String topic, String key, int count,
+      Duration within) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("key.deserializer", StringDeserializer.class.getName());
+    p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+    p.put("enable.auto.commit", "false");
+    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
+      long deadline = System.nanoTime() + within.toNanos();
+      List<TopicPartition> partitions = new ArrayList<>();
+      while (partitions.isEmpty() && System.nanoTime() < deadline) {
+        consumer.partitionsFor(topic).forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      while (out.size() < count && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (key.equals(r.key())) {
+            out.add(r);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  static <T> boolean eventually(Duration within, java.util.function.Supplier<T> probe, Predicate<T> done) {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (done.test(probe.get())) {
+        return true;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
+  }
+}
