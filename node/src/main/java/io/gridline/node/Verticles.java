@@ -1,11 +1,17 @@
 package io.gridline.node;
 
 import io.gridline.api.ApiVerticle;
+import io.gridline.mqtt.MqttBridgeVerticle;
+import io.gridline.sink.TimescaleSinkVerticle;
+import io.gridline.processor.StreamProcessorVerticle;
 import java.util.List;
 
 /** Every verticle a node can deploy, by the name {@code --verticles} uses. A new verticle is one line here. */
 public final class Verticles {
   public static final List<RegisteredVerticle> ALL = List.of(
+      RegisteredVerticle.of(MqttBridgeVerticle.SPEC, "mqtt.port", "mqtt.tls-port"),
+      RegisteredVerticle.of(StreamProcessorVerticle.SPEC),
+      RegisteredVerticle.of(TimescaleSinkVerticle.SPEC),
       RegisteredVerticle.of(ApiVerticle.SPEC, "api.port"));
 
   private Verticles() {}

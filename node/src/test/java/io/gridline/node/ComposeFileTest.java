@@ -111,5 +111,11 @@ class ComposeFileTest {
     assertTrue(dockerfile.contains("node/target/gridline-node.jar"));
     assertTrue(dockerfile.contains("ENTRYPOINT"));
     assertFalse(dockerfile.contains("--add-opens"), "JVM flags come from the jar manifest, not the image");
+    // the dependency layer copies every module's POM first: a module missing there breaks the image build
+    Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(ROOT.resolve("pom.xml")));
+    while (module.find()) {
+      String pom = module.group(1) + "/pom.xml";
+      assertTrue(dockerfile.contains("COPY " + pom + " "), "Dockerfile copies " + pom);
+    }
   }
 }

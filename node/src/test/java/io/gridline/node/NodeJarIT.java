@@ -29,6 +29,11 @@ class NodeJarIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
   private static Process launch(Path dataDir, int apiPort, int opsPort, Path log, String... args) throws IOException {
+    return launch(dataDir, apiPort, opsPort, FreePorts.find(), log, args);
+  }
+
+  private static Process launch(Path dataDir, int apiPort, int opsPort, int mqttPort, Path log, String... args)
+      throws IOException {
     String jar = System.getProperty("gridline.node.jar", ROOT.resolve("node/target/gridline-node.jar").toString());
     List<String> cmd = new java.util.ArrayList<>(List.of("java", "-jar", jar));
     cmd.addAll(List.of(args));
@@ -38,7 +43,10 @@ class NodeJarIT {
     pb.environment().putAll(Map.of(
         "GRIDLINE_DEVSERVICES_DATA_DIR", dataDir.toString(),
         "GRIDLINE_API_PORT", Integer.toString(apiPort),
-        "GRIDLINE_OPS_PORT", Integer.toString(opsPort)));
+        "GRIDLINE_OPS_PORT", Integer.toString(opsPort),
+        // the dev profile's MQTT ports may be held by a developer's running node
+        "GRIDLINE_MQTT_PORT", Integer.toString(mqttPort),
+        "GRIDLINE_MQTT_TLS_PORT", Integer.toString(FreePorts.find())));
     return pb.start();
   }
 
@@ -75,6 +83,39 @@ class NodeJarIT {
     }
   }
 
+  private static void publishDemoReading(int mqttPort) throws Exception {
+    var client = new org.eclipse.paho.client.mqttv3.MqttClient("tcp://127.0.0.1:" + mqttPort, "f2-aabbccddee01",
+        new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+    var options = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
+    options.setCleanSession(true);
+    client.connect(options); // the dev profile accepts registered devices without a secret
+    try {
+      String payload = new JsonObject().put("timestamp", java.time.Instant.now().toString()).put("data", "00D7024E01F4")
+          .encode();
+      client.publish("stat/f2-aabbccddee01/sensor-mode/1/sensor-1", payload.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          1, false); // returns once PUBACK came, i.e. once Kafka holds the record
+    } finally {
+      client.disconnect();
+      client.close();
+    }
+  }
+
+  private static JsonObject awaitLatest(int apiPort, long deviceId, String key, Path log) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    JsonObject last = null;
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> r = get(apiPort, "/api/v1/devices/" + deviceId + "/telemetry/latest", key);
+      if (r.statusCode() == 200) {
+        last = new JsonObject(r.body());
+        if (last.getJsonArray("values").size() >= 3) {
+          return last;
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("no decoded telemetry within 60 s; last " + last + "; log:\n" + read(log));
+  }
+
   private static int stop(Process p) throws InterruptedException {
     p.destroy(); // SIGTERM
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -89,8 +130,9 @@ class NodeJarIT {
     Path data = tmp.resolve("data");
     int api = FreePorts.find();
     int ops = FreePorts.find();
+    int mqtt = FreePorts.find();
     Path log = tmp.resolve("node.log");
-    Process node = launch(data, api, ops, log, "--config", "config/dev.yaml");
+    Process node = launch(data, api, ops, mqtt, log, "--config", "config/dev.yaml");
     try {
       awaitReady(node, ops, log);
       String adminKey = Files.readString(data.resolve("admin-key")).trim();
@@ -103,8 +145,20 @@ class NodeJarIT {
       assertEquals(4, devices.getInteger("total"), devices.encode());
       assertEquals(200, get(api, "/api/v1/tenants", adminKey).statusCode());
       JsonObject cluster = new JsonObject(get(ops, "/cluster", null).body());
-      assertEquals(List.of("api"), cluster.getJsonArray("members").getJsonObject(0).getJsonArray("verticles").getList());
+      assertEquals(new java.util.TreeSet<>(Verticles.names()), new java.util.TreeSet<Object>(
+          cluster.getJsonArray("members").getJsonObject(0).getJsonArray("verticles").getList()));
       assertTrue(get(ops, "/metrics", null).body().contains("gridline_api_requests_total"));
+
+      // The README's walkthrough: the demo controller publishes, the decoded values come back from the API.
+      long deviceId = devices.getJsonArray("items").stream().map(JsonObject.class::cast)
+          .filter(d -> d.getString("externalId").equals("aa:bb:cc:dd:ee:01")).findFirst().orElseThrow().getLong("id");
+      publishDemoReading(mqtt);
+      JsonObject latest = awaitLatest(api, deviceId, demoKey, log);
+      var values = latest.getJsonArray("values").stream().map(JsonObject.class::cast)
+          .collect(java.util.stream.Collectors.toMap(v -> v.getString("label"), v -> v.getDouble("v")));
+      assertEquals(21.5, values.get("sensor-1.temperature"), latest.encode());
+      assertEquals(59.0, values.get("sensor-1.humidity"), latest.encode());
+      assertEquals(500.0, values.get("sensor-1.co2"), latest.encode());
     } finally {
       assertEquals(0, stop(node), () -> "exit code after SIGTERM; log:\n" + read(log));
     }

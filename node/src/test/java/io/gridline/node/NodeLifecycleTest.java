@@ -76,6 +76,8 @@ class NodeLifecycleTest {
   void zeroInstallRunStartsEmbeddedPostgresAndKeepsGeneratedKeys() throws IOException {
     Map<String, String> env = TestNodes.env();
     env.remove("GRIDLINE_PG_URL");
+    env.remove("GRIDLINE_REDIS_URL");
+    env.remove("GRIDLINE_KAFKA_BOOTSTRAP_SERVERS");
     env.remove("GRIDLINE_SECRETS_ENCRYPTION_KEY");
     env.remove("GRIDLINE_API_ADMIN_KEY");
     env.put("GRIDLINE_SECRETS_GENERATE_ENCRYPTION_KEY", "true");
@@ -93,7 +95,9 @@ class NodeLifecycleTest {
       assertTrue(pgUrl.startsWith("postgresql://") && pgUrl.contains("127.0.0.1"), pgUrl);
       assertTrue(console.toString(StandardCharsets.UTF_8).contains("Admin API key: " + adminKey + " (saved in "),
           console.toString(StandardCharsets.UTF_8));
-      assertEquals(200, TestNodes.get(first.opsPort(), "/health/ready").statusCode());
+      // Kafka consumers are ready once their partitions are assigned, shortly after the start returns
+      assertEquals(200, TestNodes.await(first.opsPort(), "/health/ready", r -> r.statusCode() == 200,
+          java.time.Duration.ofSeconds(60)).statusCode());
       for (String file : List.of("admin-key", "encryption-key")) {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve(file))));
       }
@@ -108,7 +112,8 @@ class NodeLifecycleTest {
       assertEquals(encryptionKey, second.config().string("secrets.encryption-key"));
       String shown = console.toString(StandardCharsets.UTF_8);
       assertTrue(shown.contains("Admin API key: saved in ") && !shown.contains(adminKey), shown);
-      assertEquals(200, TestNodes.get(second.opsPort(), "/health/ready").statusCode());
+      assertEquals(200, TestNodes.await(second.opsPort(), "/health/ready", r -> r.statusCode() == 200,
+          java.time.Duration.ofSeconds(60)).statusCode());
       assertNotEquals("", second.config().string("pg.url"));
     } finally {
       TestNodes.stop(second);

@@ -34,11 +34,15 @@ final class TestNodes {
     Map<String, String> env = new HashMap<>();
     env.put("GRIDLINE_NODE_ID", "test-" + UUID.randomUUID().toString().substring(0, 8));
     env.put("GRIDLINE_PG_URL", TestStores.pgUrl());
+    env.put("GRIDLINE_REDIS_URL", TestStores.redisUrl());
+    env.put("GRIDLINE_KAFKA_BOOTSTRAP_SERVERS", TestStores.kafkaBootstrap());
     env.put("GRIDLINE_SECRETS_ENCRYPTION_KEY", SecretBox.generateKey());
     env.put("GRIDLINE_API_ADMIN_KEY", Tokens.generate(Tokens.API_KEY_PREFIX));
     env.put("GRIDLINE_API_PORT", Integer.toString(FreePorts.find()));
     env.put("GRIDLINE_API_HOST", "127.0.0.1");
     env.put("GRIDLINE_OPS_PORT", "0");
+    env.put("GRIDLINE_MQTT_PORT", "0"); // 1883 is often held by a local broker
+    env.put("GRIDLINE_MQTT_HOST", "127.0.0.1");
     env.put("GRIDLINE_OPS_HOST", "127.0.0.1");
     env.put("GRIDLINE_DEVSERVICES_DATA_DIR", tempDir("gridline-node-test-").toString());
     return env;

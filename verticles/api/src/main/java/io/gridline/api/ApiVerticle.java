@@ -13,6 +13,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
 import java.util.Set;
 
@@ -21,10 +23,12 @@ import java.util.Set;
  * document. This class only wires; see the module README for routes, auth and config keys.
  */
 public final class ApiVerticle extends VerticleBase {
-  public static final VerticleSpec SPEC = new VerticleSpec("api", Set.of(Store.POSTGRES), ApiVerticle::new);
+  public static final VerticleSpec SPEC = new VerticleSpec("api", Set.of(Store.POSTGRES, Store.REDIS), ApiVerticle::new);
   static final String READINESS_CHECK = "verticle.api.postgres";
 
   private Pool pool;
+  private Redis redis;
+  private TelemetryRepository telemetry;
   private Router router;
   private HttpServer server;
 
@@ -39,7 +43,9 @@ public final class ApiVerticle extends VerticleBase {
     TenantRepository tenants = new TenantRepository(pool);
     ApiKeyRepository keys = new ApiKeyRepository(pool);
     DeviceRepository devices = new DeviceRepository(pool);
-    RegistryEvents events = new RegistryEvents(vertx.eventBus());
+    telemetry = TelemetryRepository.create(vertx, config, pool);
+    redis = StoreClients.redis(vertx, config);
+    RegistryEvents events = new RegistryEvents(vertx.eventBus(), new RegistryCache(RedisAPI.api(redis)));
     Authenticator authenticator = new Authenticator(keys, settings.adminKey(), meters);
 
     return OpenApiDocument.load(vertx)
@@ -48,6 +54,12 @@ public final class ApiVerticle extends VerticleBase {
             new TenantRoutes(tenants, events).mount(endpoints);
             new ApiKeyRoutes(tenants, keys, events).mount(endpoints);
             new DeviceRoutes(devices, events).mount(endpoints);
+            new SensorModelRoutes(new SensorModelRepository(pool), vertx.eventBus()).mount(endpoints);
+            new TelemetryDlqRoutes(pool).mount(endpoints);
+            new CredentialRoutes(devices, new CredentialRepository(pool), events).mount(endpoints);
+            new CommandRoutes(devices, new DeviceOwners(RedisAPI.api(redis)), vertx.eventBus()).mount(endpoints);
+            new CertificateRoutes(vertx, devices, config).mount(endpoints);
+            new TelemetryRoutes(devices, telemetry, java.time.Clock.systemUTC()).mount(endpoints);
             openApi.mount(endpoints);
           });
           return settings.demoTenant()
@@ -56,7 +68,7 @@ public final class ApiVerticle extends VerticleBase {
         })
         .compose(v -> listen(settings))
         .onSuccess(v -> Readiness.of(vertx).register(READINESS_CHECK, () -> pool.query("SELECT 1").execute()))
-        .onFailure(err -> pool.close());
+        .onFailure(err -> telemetry.close().eventually(() -> pool.close()));
   }
 
   private Future<HttpServer> listen(ApiSettings settings) {
@@ -68,8 +80,9 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Readiness.of(vertx).unregister(READINESS_CHECK);
+    redis.close();
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(() -> pool.close());
+    return closed.eventually(() -> telemetry.close()).eventually(() -> pool.close());
   }
 
   /** The port the API listens on (the bound one when {@code api.port} is 0); -1 before start. */

@@ -71,6 +71,7 @@ final class ApiFixture {
         .put("node.id", "test-node")
         .put("pg.url", pgUrl)
         .put("pg.pool-size", 8)
+        .put("redis.url", TestStores.redisUrl())
         .put("api.host", "127.0.0.1")
         .put("api.port", 0)
         .put("api.admin-key", adminKey)
