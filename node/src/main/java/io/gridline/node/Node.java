@@ -423,6 +423,33 @@ public final class Node {
     return plan.names();
   }
 
+  /**
+   * Undeploys one verticle of this running node (it stops gracefully; its readiness check reports "not deployed")
+   * until {@link #redeploy}. Fails when the verticle is not deployed here.
+   */
+  public Future<Void> undeploy(String verticle) {
+    String id = deploymentIds.remove(verticle);
+    if (id == null) {
+      return Future.failedFuture("verticle " + verticle + " is not deployed on node " + config.nodeId());
+    }
+    long t0 = System.nanoTime();
+    return vertx.undeploy(id).onComplete(ar -> {
+      meters.undeployed(verticle);
+      log.info("undeployed {} in {} ms{}", verticle, millisSince(t0),
+          ar.succeeded() ? "" : " (with an error: " + ar.cause() + ")");
+    });
+  }
+
+  /** Deploys again, with the node's config and instance count, a verticle of its plan that is not deployed. */
+  public Future<Void> redeploy(String verticle) {
+    if (deploymentIds.containsKey(verticle)) {
+      return Future.failedFuture("verticle " + verticle + " is already deployed on node " + config.nodeId());
+    }
+    return plan.deployments().stream().filter(d -> d.name().equals(verticle)).findFirst()
+        .map(this::deploy)
+        .orElseGet(() -> Future.failedFuture("verticle " + verticle + " is not in node " + config.nodeId() + "'s plan"));
+  }
+
   /** The cluster manager's id of this member; empty when not clustered. */
   public String clusterNodeId() {
     return directory == null ? "" : directory.clusterNodeId();
