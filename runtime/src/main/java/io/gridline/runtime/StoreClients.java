@@ -7,7 +7,11 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
-/** Clients for the stores, built from the node's config. Pools are shared by name across a verticle's instances. */
+/**
+ * Clients for the stores, built from the node's config. A PostgreSQL pool is shared by the instances of one deployment
+ * (its name carries the deployment id), never across deployments: a shared pool's connections belong to the context
+ * that created it, so undeploying one verticle must not close the pool another verticle still uses.
+ */
 public final class StoreClients {
   private StoreClients() {}
 
@@ -17,8 +21,13 @@ public final class StoreClients {
     PoolOptions options = new PoolOptions()
         .setMaxSize(config.has("pg.pool-size") ? config.integer("pg.pool-size") : 8)
         .setShared(true)
-        .setName(poolName + "@" + url.display());
+        .setName(poolName + "@" + url.display() + "#" + deploymentOf(vertx));
     return PgBuilder.pool().with(options).connectingTo(url.connectOptions()).using(vertx).build();
+  }
+
+  private static String deploymentOf(Vertx vertx) {
+    String id = vertx.getOrCreateContext().deploymentID();
+    return id == null ? "none" : id;
   }
 
   public static Pool pg(Vertx vertx, GridlineConfig config) {
