@@ -56,4 +56,13 @@ final class BridgeMeters {
   void connectRefused(String reason) {
     registry.counter("gridline.mqtt.connect.refusals", "reason", reason).increment();
   }
+
+  void upstreamForwarded() {
+    registry.counter("gridline.mqtt.upstream.forwarded").increment();
+  }
+
+  /** An upstream broker's message acknowledged but not forwarded, by reason (malformed-topic, unknown-device, …). */
+  void upstreamDropped(String reason) {
+    registry.counter("gridline.mqtt.upstream.dropped", "reason", reason).increment();
+  }
 }

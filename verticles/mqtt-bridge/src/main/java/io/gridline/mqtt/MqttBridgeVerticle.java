@@ -38,6 +38,7 @@ public final class MqttBridgeVerticle extends VerticleBase {
   private Redis redis;
   private DeviceOwnership ownership;
   private CommandReceiver commands;
+  private UpstreamLink upstream;
 
   @Override
   public Future<?> start() {
@@ -66,6 +67,11 @@ public final class MqttBridgeVerticle extends VerticleBase {
               quota, meters, config.nodeId(), ownership, live);
           DeviceGate gate = new DeviceGate(new DeviceAuthenticator(directory, quota, settings), shared);
           directory.onDeleted(gate::deviceDeleted);
+          UpstreamSettings.from(config, settings.maxPayloadBytes()).ifPresent(up -> {
+            var forwarder = new UpstreamForwarder(directory, writer, meters, up.maxPayloadBytes());
+            upstream = new UpstreamLink(vertx, up, forwarder);
+            upstream.start();
+          });
           return directory.listenForChanges()
               .compose(v -> commands.listen())
               .compose(v -> listen(settings.plainOptions(), gate, MqttSettings.PORT))
@@ -94,6 +100,7 @@ public final class MqttBridgeVerticle extends VerticleBase {
     }
     Future<Void> servers = Future.all(close(plain), close(tls)).mapEmpty();
     return servers
+        .eventually(() -> upstream == null ? Future.succeededFuture() : upstream.stop())
         .eventually(() -> commands == null ? Future.succeededFuture() : commands.close())
         .eventually(() -> directory == null ? Future.succeededFuture() : directory.close())
         .eventually(() -> producer == null ? Future.succeededFuture() : producer.close())

@@ -93,6 +93,14 @@ final class BridgeFixture {
     return v;
   }
 
+  /** Deploys like {@link #deploy} and returns the deployment id (to undeploy that one instance). */
+  String deployId(JsonObject config) {
+    createTopics(config.getString("kafka.bootstrap-servers"));
+    String id = await(vertx.deployVerticle(new MqttBridgeVerticle(), new DeploymentOptions().setConfig(config)));
+    deployments.add(id);
+    return id;
+  }
+
   /** A registered mqtt device with a random MAC. */
   Device device() {
     byte[] b = new byte[6];
