@@ -52,6 +52,10 @@ final class NodeProcess implements AutoCloseable {
     return new NodeProcess(pb.start(), opsPort, t0);
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   long launchedAtNanos() {
     return launchedAtNanos;
   }
