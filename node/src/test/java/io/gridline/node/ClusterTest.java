@@ -12,8 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,31 +141,15 @@ class ClusterTest {
     String admin = envA.get("GRIDLINE_API_ADMIN_KEY");
     int apiA = Integer.parseInt(envA.get("GRIDLINE_API_PORT"));
     int apiB = Integer.parseInt(envB.get("GRIDLINE_API_PORT"));
-    JsonObject tenant = TestNodes.json(expect(201, api(apiA, "POST", "/api/v1/tenants", admin,
+    JsonObject tenant = TestNodes.json(TestNodes.expect(201, TestNodes.api(apiA, "POST", "/api/v1/tenants", admin,
         new JsonObject().put("name", "cluster-test").put("maxDevices", 10))));
     String keysPath = "/api/v1/tenants/" + tenant.getString("id") + "/api-keys";
-    JsonObject key = TestNodes.json(expect(201, api(apiA, "POST", keysPath, admin, new JsonObject().put("role", "read"))));
+    JsonObject key = TestNodes.json(TestNodes.expect(201,
+        TestNodes.api(apiA, "POST", keysPath, admin, new JsonObject().put("role", "read"))));
     String token = key.getString("key");
 
-    expect(200, api(apiB, "GET", "/api/v1/devices", token, null));
-    expect(204, api(apiA, "DELETE", keysPath + "/" + key.getString("id"), admin, null));
-    expect(401, api(apiB, "GET", "/api/v1/devices", token, null));
-  }
-
-  private static HttpResponse<String> api(int port, String method, String path, String bearer, JsonObject body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .header("Authorization", "Bearer " + bearer)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body.encode()));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    return TestNodes.send(request);
-  }
-
-  private static HttpResponse<String> expect(int status, HttpResponse<String> response) {
-    assertEquals(status, response.statusCode(), response.request().method() + " " + response.uri() + ": "
-        + response.body());
-    return response;
+    TestNodes.expect(200, TestNodes.api(apiB, "GET", "/api/v1/devices", token, null));
+    TestNodes.expect(204, TestNodes.api(apiA, "DELETE", keysPath + "/" + key.getString("id"), admin, null));
+    TestNodes.expect(401, TestNodes.api(apiB, "GET", "/api/v1/devices", token, null));
   }
 }

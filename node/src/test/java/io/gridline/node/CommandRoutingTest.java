@@ -11,7 +11,6 @@ import io.gridline.runtime.DeviceCertificateAuthority;
 import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +25,6 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
@@ -102,9 +100,9 @@ class CommandRoutingTest {
           Duration.ofSeconds(30));
     }
     String admin = envA.get("GRIDLINE_API_ADMIN_KEY");
-    JsonObject tenant = TestNodes.json(expect(201, api("POST", "/api/v1/tenants", admin,
+    JsonObject tenant = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/tenants", admin,
         new JsonObject().put("name", "command-test").put("maxDevices", 10))));
-    writeKey = TestNodes.json(expect(201, api("POST", "/api/v1/tenants/" + tenant.getString("id") + "/api-keys", admin,
+    writeKey = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/tenants/" + tenant.getString("id") + "/api-keys", admin,
         new JsonObject().put("role", "write")))).getString("key");
   }
 
@@ -119,14 +117,14 @@ class CommandRoutingTest {
   void aCommandPostedOnOneNodeReachesTheDeviceConnectedToTheOther() throws Exception {
     String mac = randomMac();
     String clientId = "f2-" + mac.replace(":", "");
-    long id = TestNodes.json(expect(201, api("POST", "/api/v1/devices", writeKey,
+    long id = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/devices", writeKey,
         new JsonObject().put("kind", "mqtt").put("externalId", mac).put("name", "relay")))).getLong("id");
-    String secret = TestNodes.json(expect(201, api("POST", "/api/v1/devices/" + id + "/credentials", writeKey, null)))
+    String secret = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/devices/" + id + "/credentials", writeKey, null)))
         .getString("secret");
     String commands = "/api/v1/devices/" + id + "/commands";
     JsonObject power = new JsonObject().put("topic", "power").put("payload", "ON").put("qos", 1);
 
-    expect(409, api("POST", commands, writeKey, power)); // not connected yet
+    TestNodes.expect(409, api("POST", commands, writeKey, power)); // not connected yet
 
     MqttClient device = new MqttClient("tcp://127.0.0.1:" + mqttPort, clientId, new MemoryPersistence());
     MqttConnectOptions o = new MqttConnectOptions();
@@ -138,12 +136,12 @@ class CommandRoutingTest {
     try {
       // connected but not subscribed: the bridge sends nothing and says why
       TestNodes.sleep(300);
-      HttpResponse<String> notSubscribed = expect(409, api("POST", commands, writeKey, power));
+      HttpResponse<String> notSubscribed = TestNodes.expect(409, api("POST", commands, writeKey, power));
       assertTrue(notSubscribed.body().contains("subscribed"), notSubscribed.body());
 
       BlockingQueue<Map.Entry<String, MqttMessage>> received = new LinkedBlockingQueue<>();
       device.subscribe("cmnd/" + clientId + "/#", 1, (topic, message) -> received.add(Map.entry(topic, message)));
-      HttpResponse<String> sent = expect(202, api("POST", commands, writeKey, power));
+      HttpResponse<String> sent = TestNodes.expect(202, api("POST", commands, writeKey, power));
       assertNotNull(UUID.fromString(TestNodes.json(sent).getString("commandId")));
       Map.Entry<String, MqttMessage> got = received.poll(10, TimeUnit.SECONDS);
       assertNotNull(got, "the device received nothing");
@@ -156,7 +154,7 @@ class CommandRoutingTest {
     }
     // the bridge released its ownership at disconnect
     TestNodes.sleep(500);
-    HttpResponse<String> offline = expect(409, api("POST", commands, writeKey, power));
+    HttpResponse<String> offline = TestNodes.expect(409, api("POST", commands, writeKey, power));
     assertTrue(offline.body().contains("offline"), offline.body());
   }
 
@@ -164,9 +162,9 @@ class CommandRoutingTest {
   void aCertificateIssuedThroughTheApiConnectsOverMtlsPublishesAndReceivesCommands() throws Exception {
     String mac = randomMac();
     String clientId = "f2-" + mac.replace(":", "");
-    long id = TestNodes.json(expect(201, api("POST", "/api/v1/devices", writeKey,
+    long id = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/devices", writeKey,
         new JsonObject().put("kind", "mqtt").put("externalId", mac).put("name", "mtls")))).getLong("id");
-    JsonObject issued = TestNodes.json(expect(201, api("POST", "/api/v1/devices/" + id + "/certificate", writeKey,
+    JsonObject issued = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/devices/" + id + "/certificate", writeKey,
         null)));
 
     MqttClient device = mtls(clientId, issued);
@@ -176,7 +174,7 @@ class CommandRoutingTest {
           1, false); // returns once the bridge acknowledged it (after Kafka did)
       BlockingQueue<MqttMessage> received = new LinkedBlockingQueue<>();
       device.subscribe("cmnd/" + clientId + "/+", 0, (topic, message) -> received.add(message));
-      expect(202, api("POST", "/api/v1/devices/" + id + "/commands", writeKey,
+      TestNodes.expect(202, api("POST", "/api/v1/devices/" + id + "/commands", writeKey,
           new JsonObject().put("topic", "reboot").put("payload", "AQI=").put("encoding", "base64")));
       MqttMessage got = received.poll(10, TimeUnit.SECONDS);
       assertNotNull(got, "the device received nothing");
@@ -189,7 +187,7 @@ class CommandRoutingTest {
 
     // the same certificate cannot name another device
     String otherMac = randomMac();
-    expect(201, api("POST", "/api/v1/devices", writeKey,
+    TestNodes.expect(201, api("POST", "/api/v1/devices", writeKey,
         new JsonObject().put("kind", "mqtt").put("externalId", otherMac).put("name", "other")));
     MqttException refused = org.junit.jupiter.api.Assertions.assertThrows(MqttException.class,
         () -> mtls("f2-" + otherMac.replace(":", ""), issued));
@@ -237,19 +235,6 @@ class CommandRoutingTest {
   }
 
   private static HttpResponse<String> api(String method, String path, String bearer, JsonObject body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path))
-        .header("Authorization", "Bearer " + bearer)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body.encode()));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    return TestNodes.send(request);
-  }
-
-  private static HttpResponse<String> expect(int status, HttpResponse<String> response) {
-    assertEquals(status, response.statusCode(), response.request().method() + " " + response.uri() + ": "
-        + response.body());
-    return response;
+    return TestNodes.api(apiPort, method, path, bearer, body);
   }
 }

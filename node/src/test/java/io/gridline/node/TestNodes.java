@@ -74,6 +74,25 @@ final class TestNodes {
     return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET());
   }
 
+  /** A bearer-authenticated API call, JSON body when {@code body} is not null. */
+  static HttpResponse<String> api(int port, String method, String path, String bearer, JsonObject body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Authorization", "Bearer " + bearer)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body.encode()));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    return send(request);
+  }
+
+  /** Asserts the status, showing the request and body on failure. */
+  static HttpResponse<String> expect(int status, HttpResponse<String> response) {
+    org.junit.jupiter.api.Assertions.assertEquals(status, response.statusCode(),
+        response.request().method() + " " + response.uri() + ": " + response.body());
+    return response;
+  }
+
   static HttpResponse<String> send(HttpRequest.Builder request) {
     try {
       return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
