@@ -158,6 +158,76 @@ class CommandRoutingTest {
     assertTrue(offline.body().contains("offline"), offline.body());
   }
 
+  /** A persistent session's subscription survives a reconnect without SUBSCRIBE; a clean session starts without it. */
+  @Test
+  void aPersistentSessionKeepsItsSubscriptionAcrossAReconnect() throws Exception {
+    String mac = randomMac();
+    String clientId = "f2-" + mac.replace(":", "");
+    long id = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/devices", writeKey,
+        new JsonObject().put("kind", "mqtt").put("externalId", mac).put("name", "persistent")))).getLong("id");
+    String secret = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/devices/" + id + "/credentials", writeKey, null)))
+        .getString("secret");
+    String commands = "/api/v1/devices/" + id + "/commands";
+    JsonObject power = new JsonObject().put("topic", "power").put("payload", "ON").put("qos", 1);
+    BlockingQueue<Map.Entry<String, MqttMessage>> received = new LinkedBlockingQueue<>();
+
+    MqttClient first = device(clientId, secret, false, false, received);
+    first.subscribe("cmnd/" + clientId + "/#", 1);
+    first.disconnect();
+    first.close();
+    TestNodes.sleep(500);
+
+    MqttClient again = device(clientId, secret, false, true, received); // no SUBSCRIBE this time
+    try {
+      TestNodes.sleep(300);
+      TestNodes.expect(202, api("POST", commands, writeKey, power));
+      Map.Entry<String, MqttMessage> got = received.poll(10, TimeUnit.SECONDS);
+      assertNotNull(got, "the device received nothing");
+      assertEquals("cmnd/" + clientId + "/power", got.getKey());
+      assertArrayEquals("ON".getBytes(), got.getValue().getPayload());
+    } finally {
+      again.disconnect();
+      again.close();
+    }
+
+    MqttClient clean = device(clientId, secret, true, false, received);
+    try {
+      TestNodes.sleep(300);
+      HttpResponse<String> notSubscribed = TestNodes.expect(409, api("POST", commands, writeKey, power));
+      assertTrue(notSubscribed.body().contains("subscribed"), notSubscribed.body());
+      assertEquals(null, received.poll(500, TimeUnit.MILLISECONDS));
+    } finally {
+      clean.disconnect();
+      clean.close();
+    }
+  }
+
+  /** A 3.1.1 device on B whose callback collects every message, subscribed in this connection or not. */
+  private static MqttClient device(String clientId, String secret, boolean clean, boolean sessionPresent,
+      BlockingQueue<Map.Entry<String, MqttMessage>> received) throws MqttException {
+    MqttClient c = new MqttClient("tcp://127.0.0.1:" + mqttPort, clientId, new MemoryPersistence());
+    c.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
+      @Override
+      public void connectionLost(Throwable cause) {}
+
+      @Override
+      public void messageArrived(String topic, MqttMessage message) {
+        received.add(Map.entry(topic, message));
+      }
+
+      @Override
+      public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {}
+    });
+    MqttConnectOptions o = new MqttConnectOptions();
+    o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+    o.setCleanSession(clean);
+    o.setUserName(clientId);
+    o.setPassword(secret.toCharArray());
+    c.setTimeToWait(10_000);
+    assertEquals(sessionPresent, c.connectWithResult(o).getSessionPresent(), "CONNACK session-present");
+    return c;
+  }
+
   @Test
   void aCertificateIssuedThroughTheApiConnectsOverMtlsPublishesAndReceivesCommands() throws Exception {
     String mac = randomMac();

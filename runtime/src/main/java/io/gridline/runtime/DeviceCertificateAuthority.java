@@ -19,7 +19,9 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -27,6 +29,8 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -102,7 +106,8 @@ public final class DeviceCertificateAuthority {
     return config.has(GENERATE) && config.bool(GENERATE);
   }
 
-  private static Path dataDir(GridlineConfig config) {
+  /** {@code devservices.data-dir} (default {@code ./data}), where generated CA and certificate files live. */
+  public static Path dataDir(GridlineConfig config) {
     return Path.of(config.string("devservices.data-dir", "./data"));
   }
 
@@ -174,6 +179,38 @@ public final class DeviceCertificateAuthority {
     }
   }
 
+  /**
+   * A new key pair and a TLS server certificate (EC P-256, CN = the first name) whose subject alternative names are
+   * {@code dnsNames} and {@code ipAddresses}, signed by this CA. CPU-bound: not on an event loop.
+   */
+  public Issued issueServer(List<String> dnsNames, List<String> ipAddresses) {
+    if (dnsNames.isEmpty()) {
+      throw new IllegalArgumentException("a server certificate needs at least one DNS name");
+    }
+    try {
+      KeyPair pair = newKeyPair();
+      X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "Gridline")
+          .addRDN(BCStyle.CN, dnsNames.get(0)).build();
+      List<GeneralName> names = new ArrayList<>();
+      dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
+      ipAddresses.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
+      Instant now = Instant.now();
+      JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCert, serial(),
+          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(DEVICE_VALIDITY)), toPrincipal(subject), pair.getPublic())
+          .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+          .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)))
+          .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()))
+          .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
+      X509Certificate cert = sign(builder, caKey);
+      return new Issued(pem(cert), pem(new JcaPKCS8Generator(pair.getPrivate(), null)), caPem);
+    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+      throw new IllegalStateException("cannot issue a server certificate for " + dnsNames, e);
+    }
+  }
+
   public String caPem() {
     return caPem;
   }
@@ -202,7 +239,7 @@ public final class DeviceCertificateAuthority {
         .build(key)));
   }
 
-  private static Object parse(String pem) throws IOException {
+  static Object parse(String pem) throws IOException {
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       return parser.readObject();
     }
@@ -229,7 +266,7 @@ public final class DeviceCertificateAuthority {
     return out.toString();
   }
 
-  private static void writeAtomically(Path target, String content, boolean secret) throws IOException {
+  static void writeAtomically(Path target, String content, boolean secret) throws IOException {
     Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
     if (secret) {
       try {

@@ -19,9 +19,7 @@ import io.vertx.mqtt.messages.codes.MqttPubRecReasonCode;
 import io.vertx.mqtt.messages.codes.MqttSubAckReasonCode;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +44,6 @@ final class DeviceConnection {
   private boolean closed;
   private Runnable onClosed = () -> {};
   private LiveConnections.Entry liveEntry;
-  /** Granted subscription filter → granted QoS; commands go out only on a matching one. */
-  private final Map<String, Integer> subscriptions = new HashMap<>();
 
   DeviceConnection(Shared shared, MqttEndpoint endpoint, MqttDevice device, SessionStore.Session session,
       long connectedAt) {
@@ -67,7 +63,7 @@ final class DeviceConnection {
     endpoint.publishReleaseHandler(this::onRelease);
     endpoint.subscribeHandler(this::onSubscribe);
     endpoint.unsubscribeHandler(msg -> {
-      msg.topics().forEach(subscriptions::remove);
+      msg.topics().forEach(session::unsubscribed);
       endpoint.unsubscribeAcknowledge(msg.messageId());
     });
     // QoS 2 commands: the device's PUBREC is answered with PUBREL (its PUBACK / PUBCOMP need no answer)
@@ -83,7 +79,8 @@ final class DeviceConnection {
   // ---- commands down (from CommandReceiver, on this connection's event loop)
 
   /**
-   * Publishes a command on the device's subscription. A device that has not subscribed to a matching filter gets
+   * Publishes a command on the device's subscription: one made on this connection or, with a resumed persistent
+   * session, on an earlier one (the session keeps them). A device that has not subscribed to a matching filter gets
    * nothing (an MQTT server only sends what a client subscribed to): the result says {@code NOT_SUBSCRIBED}. The QoS is
    * the lower of the command's and the subscription's, as MQTT prescribes.
    */
@@ -92,7 +89,7 @@ final class DeviceConnection {
       return Future.succeededFuture(new CommandResult(command.commandId(), CommandResult.Outcome.OFFLINE,
           "the device disconnected"));
     }
-    Integer granted = grantedQos(command.topic());
+    Integer granted = session.grantedQos(command.topic());
     if (granted == null) {
       return Future.succeededFuture(new CommandResult(command.commandId(), CommandResult.Outcome.NOT_SUBSCRIBED,
           "the device has no subscription matching " + command.topic()));
@@ -101,16 +98,6 @@ final class DeviceConnection {
     MqttQoS qos = MqttQoS.valueOf(Math.min(command.qos(), granted));
     return endpoint.publish(command.topic(), payload, qos, false, false)
         .map(id -> new CommandResult(command.commandId(), CommandResult.Outcome.DELIVERED, ""));
-  }
-
-  private Integer grantedQos(String topic) {
-    Integer best = null;
-    for (Map.Entry<String, Integer> s : subscriptions.entrySet()) {
-      if (TopicAcl.matches(s.getKey(), topic) && (best == null || s.getValue() > best)) {
-        best = s.getValue();
-      }
-    }
-    return best;
   }
 
   // ---- publish: the hot path
@@ -253,7 +240,7 @@ final class DeviceConnection {
     for (MqttTopicSubscription s : msg.topicSubscriptions()) {
       if (TopicAcl.maySubscribe(endpoint.clientIdentifier(), s.topicName())) {
         codes.add(MqttSubAckReasonCode.qosGranted(s.qualityOfService()));
-        subscriptions.put(s.topicName(), s.qualityOfService().value());
+        session.subscribed(s.topicName(), s.qualityOfService().value());
       } else {
         shared.meters().aclRefused("subscribe");
         log.info("device {} (tenant {}): subscription to {} refused", device.id(), device.tenantId(), s.topicName());

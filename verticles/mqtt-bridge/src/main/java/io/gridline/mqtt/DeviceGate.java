@@ -44,6 +44,11 @@ final class DeviceGate implements Handler<MqttEndpoint> {
       previous.takenOver();
     }
     var opened = shared.sessions().open(clientId, endpoint.isCleanSession());
+    if (opened.getValue()) {
+      // a resumed session's subscriptions route commands at once, as if the device had subscribed again
+      log.debug("device {}: session resumed with {} subscription(s)", ctx.device.id(),
+          opened.getKey().subscriptionCount());
+    }
     DeviceConnection connection = new DeviceConnection(shared, endpoint, ctx.device, opened.getKey(), ctx.receivedAt);
     live.put(clientId, connection);
     connection.start(ctx.receivedAt, () -> live.remove(clientId, connection));

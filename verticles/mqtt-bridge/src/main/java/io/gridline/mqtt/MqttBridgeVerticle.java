@@ -19,6 +19,7 @@ import io.vertx.mqtt.MqttServerOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -43,7 +44,7 @@ public final class MqttBridgeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     GridlineConfig config = GridlineConfig.of(config());
-    MqttSettings settings = MqttSettings.from(config);
+    MqttSettings configured = MqttSettings.from(config);
     Codecs.registerAll(vertx);
     pool = StoreClients.pg(vertx, config);
     redis = StoreClients.redis(vertx, config);
@@ -52,11 +53,15 @@ public final class MqttBridgeVerticle extends VerticleBase {
     KafkaHealth kafkaHealth = new KafkaHealth();
     directory = new DeviceDirectory(vertx, pool);
 
-    // the device CA the TLS listener trusts is generated on first use in the dev profile (mqtt.device-ca.generate)
-    return vertx.executeBlocking(() -> DeviceCertificateAuthority.fromConfig(config))
-        .compose(ca -> vertx.executeBlocking(() -> KafkaClients.producer(vertx, config, SPEC.name())))
-        .compose(p -> {
-          producer = p;
+    // the device CA the TLS listener trusts is generated on first use in the dev profile (mqtt.device-ca.generate),
+    // and so is the listener's own certificate, signed by that CA (mqtt.tls.generate)
+    return vertx.executeBlocking(() -> configured.resolveServerCertificate(
+            DeviceCertificateAuthority.fromConfig(config), config))
+        .compose(settings -> vertx.executeBlocking(() -> KafkaClients.producer(vertx, config, SPEC.name()))
+            .map(p -> Map.entry(settings, p)))
+        .compose(started -> {
+          MqttSettings settings = started.getKey();
+          producer = started.getValue();
           TelemetryWriter writer = new TelemetryWriter(producer, kafkaHealth, meters);
           DevicePresence presence = new DevicePresence(pool, writer, settings.statusIntervalMs());
           ownership = DeviceOwnership.create(vertx, RedisAPI.api(redis), config.nodeId());

@@ -1,6 +1,7 @@
 package io.gridline.mqtt;
 
 import io.gridline.runtime.DeviceCertificateAuthority;
+import io.gridline.runtime.GeneratedServerCertificate;
 import io.gridline.runtime.GridlineConfig;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -12,10 +13,13 @@ import java.util.Optional;
 /** The bridge's config keys (declared in {@code config/gridline.yaml}), read once at start. */
 record MqttSettings(String host, int port, int tlsPort, Optional<String> certPath, Optional<String> keyPath,
     Optional<String> clientCaPath, boolean requireAuth, int maxConnections, int maxPayloadBytes,
-    int maxPublishRate, long statusIntervalMs) {
+    int maxPublishRate, long statusIntervalMs, boolean generateTls) {
 
   static final String PORT = "mqtt.port";
   static final String TLS_PORT = "mqtt.tls-port";
+  static final String TLS_GENERATE = "mqtt.tls.generate";
+  /** The generated server certificate's files in the data dir: {@code mqtt-server.{crt,key}.pem}. */
+  static final String GENERATED_NAME = "mqtt-server";
 
   static MqttSettings from(GridlineConfig c) {
     return new MqttSettings(
@@ -30,12 +34,40 @@ record MqttSettings(String host, int port, int tlsPort, Optional<String> certPat
         c.has("mqtt.max-connections") ? c.integer("mqtt.max-connections") : 10_000,
         c.has("mqtt.max-payload-bytes") ? c.integer("mqtt.max-payload-bytes") : 65_536,
         c.has("mqtt.max-publish-rate") ? c.integer("mqtt.max-publish-rate") : 100,
-        c.has("mqtt.status-interval-ms") ? c.longValue("mqtt.status-interval-ms") : 30_000);
+        c.has("mqtt.status-interval-ms") ? c.longValue("mqtt.status-interval-ms") : 30_000,
+        c.has(TLS_GENERATE) && c.bool(TLS_GENERATE));
   }
 
-  /** TLS listens only when both a certificate and its key are configured. */
+  /** TLS listens only when both a certificate and its key are configured (or were generated). */
   boolean tlsEnabled() {
     return certPath.isPresent() && keyPath.isPresent();
+  }
+
+  /** Whether the server certificate is to be generated: {@code mqtt.tls.generate} and no cert/key path set. */
+  boolean generatesServerCertificate() {
+    return generateTls && certPath.isEmpty() && keyPath.isEmpty();
+  }
+
+  /**
+   * With {@link #generatesServerCertificate()}: these settings serving the data dir's generated server certificate,
+   * signed by the device CA (generated the first time, reused after restarts); otherwise these settings. Blocking.
+   */
+  MqttSettings resolveServerCertificate(Optional<DeviceCertificateAuthority> ca, GridlineConfig config) {
+    if (!generatesServerCertificate()) {
+      return this;
+    }
+    DeviceCertificateAuthority authority = ca.orElseThrow(() -> new IllegalStateException(TLS_GENERATE
+        + "=true needs the device CA that signs the server certificate: set " + DeviceCertificateAuthority.GENERATE
+        + "=true or " + DeviceCertificateAuthority.CERT_PATH + " and " + DeviceCertificateAuthority.KEY_PATH));
+    GeneratedServerCertificate.PemFiles files = GeneratedServerCertificate.loadOrGenerate(
+        DeviceCertificateAuthority.dataDir(config), GENERATED_NAME, authority);
+    return withServerCertificate(files.certPath(), files.keyPath());
+  }
+
+  /** These settings serving the given certificate and key (the generated ones). */
+  MqttSettings withServerCertificate(Path cert, Path key) {
+    return new MqttSettings(host, port, tlsPort, Optional.of(cert.toString()), Optional.of(key.toString()),
+        clientCaPath, requireAuth, maxConnections, maxPayloadBytes, maxPublishRate, statusIntervalMs, generateTls);
   }
 
   MqttServerOptions plainOptions() {
