@@ -12,12 +12,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A Gridline node started from the real executable jar, as a user would run it. */
+/**
+ * A Gridline node started from the real executable jar, as a user would run it. Children still running when the bench
+ * JVM exits (a failure, Ctrl-C, SIGTERM) are stopped by a shutdown hook: SIGTERM, then SIGKILL after
+ * {@link #SHUTDOWN_GRACE}. A SIGKILL of the bench itself runs no hook; such children must be killed by hand.
+ */
 final class NodeProcess implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+  /** Launched and not yet closed; what the shutdown hook stops. */
+  private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(NodeProcess::stopRunning, "node-process-reaper"));
+  }
+
   private final Process process;
   private final int opsPort;
   private final long launchedAtNanos;
@@ -49,7 +63,27 @@ final class NodeProcess implements AutoCloseable {
     pb.environment().putAll(env);
     pb.environment().put("GRIDLINE_OPS_PORT", Integer.toString(opsPort));
     long t0 = System.nanoTime();
-    return new NodeProcess(pb.start(), opsPort, t0);
+    Process process = pb.start();
+    RUNNING.add(process);
+    process.onExit().thenRun(() -> RUNNING.remove(process));
+    return new NodeProcess(process, opsPort, t0);
+  }
+
+  /** The shutdown hook: SIGTERM to every child still running, then SIGKILL to those alive after the grace period. */
+  private static void stopRunning() {
+    List<Process> alive = RUNNING.stream().filter(Process::isAlive).toList();
+    alive.forEach(Process::destroy);
+    long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+    for (Process p : alive) {
+      try {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !p.waitFor(left, TimeUnit.NANOSECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+      }
+    }
   }
 
   long pid() {
