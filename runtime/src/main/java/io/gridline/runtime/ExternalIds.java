@@ -54,6 +54,9 @@ public final class ExternalIds {
   }
 
   public static String mac(String raw) {
+    if (isCanonicalMac(raw)) {
+      return raw; // the common case on the hot path (devices send the canonical spelling): no regex, no copy
+    }
     String s = raw.trim();
     if (MAC_SEPARATED.matcher(s).matches() || MAC_DOTTED.matcher(s).matches() || MAC_BARE.matcher(s).matches()) {
       return pairs(hexDigits(s).toLowerCase(Locale.ROOT), ':');
@@ -84,8 +87,34 @@ public final class ExternalIds {
     throw new IllegalArgumentException("expected 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' or '-'");
   }
 
+  /** {@code aa:bb:cc:dd:ee:ff} exactly: 17 characters, lower-case hex pairs separated by {@code :}. */
+  private static boolean isCanonicalMac(String s) {
+    if (s.length() != 17) {
+      return false;
+    }
+    for (int i = 0; i < 17; i++) {
+      char c = s.charAt(i);
+      if (i % 3 == 2) {
+        if (c != ':') {
+          return false;
+        }
+      } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The characters of {@code s} in {@code [0-9A-Fa-f]}, in order (what {@code replaceAll("[^0-9A-Fa-f]", "")} keeps). */
   private static String hexDigits(String s) {
-    return s.replaceAll("[^0-9A-Fa-f]", "");
+    StringBuilder out = new StringBuilder(s.length());
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   private static String pairs(String hex, char separator) {
