@@ -169,7 +169,8 @@ public final class MqttBench {
     }
     Path nodeLog = tmp.resolve("node.log");
     System.out.println("  node log: " + nodeLog);
-    try (NodeProcess node = NodeProcess.launch(env, FreePorts.find(), nodeLog, "--verticles",
+    int opsPort = FreePorts.find();
+    try (NodeProcess node = NodeProcess.launch(env, opsPort, nodeLog, "--verticles",
         "mqtt-bridge,api,stream-processor,timescale-sink")) {
       node.awaitReady(Duration.ofSeconds(180));
       registerDevices(apiPort, clients);
@@ -312,11 +313,27 @@ public final class MqttBench {
       System.out.printf(Locale.ROOT, "publish → decoded_data row latency at %d msg/s: p50 %.1f ms, p99 %.1f ms, max %.1f ms"
               + " (n=%d, goal p99 < 50 ms)%n", rate, Stats.percentile(sorted, n, 50), Stats.percentile(sorted, n, 99),
           n > 0 ? sorted[n - 1] / 1e6 : Double.NaN, n);
+      printStageQuantiles(opsPort);
       db.close();
     } finally {
       kafka.close();
     }
     System.exit(0);
+  }
+
+  /**
+   * The node's own stage timers (client-side p50/p99 over Micrometer's last ~2 minutes, so warm-up included): where
+   * the publish → row latency is spent.
+   */
+  static void printStageQuantiles(int opsPort) throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + opsPort + "/metrics")).build();
+    String body = http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    System.out.println("  node stage timers (seconds; quantiles over the last ~2 min):");
+    body.lines()
+        .filter(l -> !l.contains("_bucket") && (l.startsWith("gridline_processor_") || l.startsWith("gridline_sink_")
+            || l.startsWith("gridline_mqtt_kafka_send")))
+        .forEach(l -> System.out.println("    " + l));
   }
 
   static void awaitPort(int port) throws Exception {

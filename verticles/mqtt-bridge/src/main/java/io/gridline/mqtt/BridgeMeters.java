@@ -20,7 +20,7 @@ final class BridgeMeters {
     publishesAcked = registry.counter("gridline.mqtt.publishes.acked");
     bytesIn = registry.counter("gridline.mqtt.bytes.in");
     kafkaSend = Timer.builder("gridline.mqtt.kafka.send").description("publish accepted → Kafka acknowledged")
-        .register(registry);
+        .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);
   }
 
   void publishReceived(int bytes) {

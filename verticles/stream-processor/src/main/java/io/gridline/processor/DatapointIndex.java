@@ -32,6 +32,12 @@ final class DatapointIndex {
     });
   }
 
+  /** The label's id when already known here (no I/O), else null: then {@link #idOf} inserts or reads it. */
+  Integer known(String label) {
+    Future<Integer> known = ids.get(label);
+    return known != null && known.succeeded() ? known.result() : null;
+  }
+
   Future<Integer> idOf(String label, String unit) {
     Future<Integer> known = ids.get(label);
     if (known != null && !known.failed()) {

@@ -63,6 +63,18 @@ final class DeviceDirectory {
     return lookup;
   }
 
+  /**
+   * The answer this process already holds for {@code mac} (a completed lookup within its TTL), without any I/O; null
+   * when only {@link #byMac} can tell. Warm records take this path: no future, no event-loop hop.
+   */
+  Optional<DeviceEntry> known(String mac, long nowMillis) {
+    Cached cached = local.get(mac);
+    if (cached != null && cached.expiresAt() > nowMillis && cached.entry().succeeded()) {
+      return cached.entry().result();
+    }
+    return null;
+  }
+
   /** Drops what this process remembers of the changed device (the api removes the Redis key itself). */
   void forget(DeviceChanged change) {
     if (ExternalIds.MQTT.equals(change.kind())) {

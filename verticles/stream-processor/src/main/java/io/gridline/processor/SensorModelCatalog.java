@@ -57,6 +57,12 @@ final class SensorModelCatalog {
     return load;
   }
 
+  /** The fields of {@code model}'s {@code mode} when loaded (no I/O), else null: then {@link #fields} may reload. */
+  List<SensorField> known(String model, int mode) {
+    List<SensorField> known = lookup(model, mode);
+    return known.isEmpty() ? null : known;
+  }
+
   /** The fields of {@code model}'s {@code mode}, or an empty list when no rows describe it. */
   Future<List<SensorField>> fields(String model, int mode) {
     List<SensorField> known = lookup(model, mode);

@@ -20,6 +20,8 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,81 +58,102 @@ final class TelemetryHandler {
   /**
    * Runs the steps and issues the outputs; succeeds when they are handed to the producer (in this record's order), and
    * leaves in {@link TelemetryContext#acked} the future of their acknowledgement.
+   *
+   * <p>Warm records run straight through on the caller's stack: the caches answer with values ({@code known(…)}), not
+   * futures. Only a cache miss goes asynchronous, and only from that step on. (A future completed on the verticle's
+   * context but composed from a Kafka record's duplicated context dispatches its listener through the event-loop
+   * queue: a chain of such steps made every record wait its turn several times, and the partition behind it.)
    */
   Future<Void> handle(TelemetryContext ctx) {
-    return Future.succeededFuture(ctx)
-        .compose(this::readRecord)
-        .compose(this::findDevice)
-        .compose(this::mapTopic)
-        .compose(this::parsePayload)
-        .compose(this::findFields)
-        .compose(this::decodeFields)
-        .compose(this::resolveDatapoints)
-        .compose(this::sendDecodedAndEvent)
-        .recover(err -> err instanceof Rejection r ? reject(ctx, r) : Future.failedFuture(err));
+    return guarded(ctx, () -> {
+      readRecord(ctx);
+      String mac = canonicalMac(ctx);
+      Optional<DeviceEntry> device = devices.known(mac, ctx.now);
+      if (device == null) {
+        return devices.byMac(mac).compose(found -> guarded(ctx, () -> withDevice(ctx, mac, found)));
+      }
+      return withDevice(ctx, mac, device);
+    });
   }
 
-  private Future<TelemetryContext> readRecord(TelemetryContext ctx) {
+  /** Runs a step; a {@link Rejection} it throws sends the record to the dead letters instead. */
+  private Future<Void> guarded(TelemetryContext ctx, Supplier<Future<Void>> step) {
+    try {
+      return step.get();
+    } catch (Rejection r) {
+      return reject(ctx, r);
+    }
+  }
+
+  private void readRecord(TelemetryContext ctx) {
     try {
       ctx.raw = KafkaCodecs.RAW_TELEMETRY.decode(ctx.record.value());
     } catch (IllegalArgumentException e) {
       throw new Rejection(Reasons.INVALID_JSON, "record is not a RawTelemetry value: " + e.getMessage());
     }
-    return Future.succeededFuture(ctx);
   }
 
-  private Future<TelemetryContext> findDevice(TelemetryContext ctx) {
-    String mac;
+  private String canonicalMac(TelemetryContext ctx) {
     try {
-      mac = ExternalIds.mac(ctx.raw.mac());
+      return ExternalIds.mac(ctx.raw.mac());
     } catch (RuntimeException e) {
       throw new Rejection(Reasons.UNKNOWN_DEVICE, "record's mac is not a MAC address: " + ctx.raw.mac());
     }
-    return devices.byMac(mac).map(found -> {
-      ctx.device = found.orElseThrow(() -> new Rejection(Reasons.UNKNOWN_DEVICE, "no mqtt device " + mac));
-      return ctx;
-    });
   }
 
-  private Future<TelemetryContext> mapTopic(TelemetryContext ctx) {
+  private Future<Void> withDevice(TelemetryContext ctx, String mac, Optional<DeviceEntry> found) {
+    ctx.device = found.orElseThrow(() -> new Rejection(Reasons.UNKNOWN_DEVICE, "no mqtt device " + mac));
     ctx.topic = TelemetryTopic.parse(ctx.raw.topic());
-    return Future.succeededFuture(ctx);
-  }
-
-  private Future<TelemetryContext> parsePayload(TelemetryContext ctx) {
     ctx.payload = TelemetryPayload.parse(ctx.raw.payload(), ctx.now);
-    return Future.succeededFuture(ctx);
-  }
-
-  private Future<TelemetryContext> findFields(TelemetryContext ctx) {
-    return models.fields(ctx.device.model(), ctx.topic.mode()).map(fields -> {
-      if (fields.isEmpty()) {
-        throw new Rejection(Reasons.UNKNOWN_MODE, "model " + ctx.device.model() + " has no mode " + ctx.topic.mode());
-      }
-      ctx.fields = fields;
-      return ctx;
-    });
-  }
-
-  private Future<TelemetryContext> decodeFields(TelemetryContext ctx) {
-    ctx.readings = PayloadDecoder.decode(ctx.payload.data(), ctx.fields);
-    return Future.succeededFuture(ctx);
-  }
-
-  private Future<TelemetryContext> resolveDatapoints(TelemetryContext ctx) {
-    List<Future<Integer>> ids = new ArrayList<>(ctx.readings.size());
-    for (PayloadDecoder.Reading r : ctx.readings) {
-      ids.add(datapoints.idOf(ctx.topic.label(r.field().field()), r.field().unit()));
+    List<SensorField> fields = models.known(ctx.device.model(), ctx.topic.mode());
+    if (fields == null) {
+      return models.fields(ctx.device.model(), ctx.topic.mode()).compose(f -> guarded(ctx, () -> withFields(ctx, f)));
     }
-    return Future.all(ids).map(all -> {
-      List<DecodedTelemetry.Value> values = new ArrayList<>(ids.size());
-      for (int i = 0; i < ids.size(); i++) {
-        PayloadDecoder.Reading r = ctx.readings.get(i);
-        values.add(new DecodedTelemetry.Value(all.resultAt(i), ctx.topic.label(r.field().field()), r.value()));
+    return withFields(ctx, fields);
+  }
+
+  private Future<Void> withFields(TelemetryContext ctx, List<SensorField> fields) {
+    if (fields.isEmpty()) {
+      throw new Rejection(Reasons.UNKNOWN_MODE, "model " + ctx.device.model() + " has no mode " + ctx.topic.mode());
+    }
+    ctx.fields = fields;
+    ctx.readings = PayloadDecoder.decode(ctx.payload.data(), ctx.fields);
+    int n = ctx.readings.size();
+    String[] labels = new String[n];
+    int[] ids = new int[n];
+    List<Integer> missing = null;
+    for (int i = 0; i < n; i++) {
+      labels[i] = ctx.topic.label(ctx.readings.get(i).field().field());
+      Integer id = datapoints.known(labels[i]);
+      if (id != null) {
+        ids[i] = id;
+      } else {
+        (missing == null ? missing = new ArrayList<>() : missing).add(i);
       }
-      ctx.decoded = new DecodedTelemetry(ctx.device.tenantId(), ctx.device.deviceId(), ctx.payload.timestamp(), values);
-      return ctx;
-    });
+    }
+    if (missing == null) {
+      return withDatapoints(ctx, labels, ids);
+    }
+    List<Future<Integer>> lookups = new ArrayList<>(missing.size());
+    for (int i : missing) {
+      lookups.add(datapoints.idOf(labels[i], ctx.readings.get(i).field().unit()));
+    }
+    List<Integer> which = missing;
+    return Future.all(lookups).compose(all -> guarded(ctx, () -> {
+      for (int k = 0; k < which.size(); k++) {
+        ids[which.get(k)] = all.<Integer>resultAt(k);
+      }
+      return withDatapoints(ctx, labels, ids);
+    }));
+  }
+
+  private Future<Void> withDatapoints(TelemetryContext ctx, String[] labels, int[] ids) {
+    List<DecodedTelemetry.Value> values = new ArrayList<>(ids.length);
+    for (int i = 0; i < ids.length; i++) {
+      values.add(new DecodedTelemetry.Value(ids[i], labels[i], ctx.readings.get(i).value()));
+    }
+    ctx.decoded = new DecodedTelemetry(ctx.device.tenantId(), ctx.device.deviceId(), ctx.payload.timestamp(), values);
+    return sendDecodedAndEvent(ctx);
   }
 
   private Future<Void> sendDecodedAndEvent(TelemetryContext ctx) {

@@ -2,6 +2,7 @@ package io.gridline.processor;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -14,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +49,8 @@ final class TelemetryIntake {
   private final AtomicInteger inFlight = new AtomicInteger();
   /** Over every instance in this process: what the gauge shows (a redeployed instance must not leave it stale). */
   private static final AtomicInteger PROCESS_IN_FLIGHT = new AtomicInteger();
+  private final Timer pickedUp;
+  private final Timer latency;
   private volatile boolean assigned;
   private boolean paused;
   private boolean stopping;
@@ -59,6 +63,12 @@ final class TelemetryIntake {
     this.maxInFlight = maxInFlight;
     Gauge.builder("gridline.processor.in.flight", PROCESS_IN_FLIGHT, AtomicInteger::get).strongReference(true)
         .description("raw records received and not yet durable").register(meters);
+    pickedUp = Timer.builder("gridline.processor.pickup")
+        .description("raw record produced (its Kafka timestamp) → the processor starts decoding it")
+        .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(meters);
+    latency = Timer.builder("gridline.processor.latency")
+        .description("raw record produced (its Kafka timestamp) → its outputs acknowledged by Kafka")
+        .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(meters);
   }
 
   Future<Void> start(String topic) {
@@ -134,9 +144,14 @@ final class TelemetryIntake {
   /** Handles the record until its outputs are durable; completes {@code dispatched} when the next one may start. */
   private Future<Void> attempt(KafkaConsumerRecord<String, Buffer> record, int failures, Promise<Void> dispatched) {
     TelemetryContext ctx = new TelemetryContext(record, System.currentTimeMillis());
+    if (failures == 0) {
+      pickedUp.record(Math.max(0, ctx.now - record.timestamp()), TimeUnit.MILLISECONDS);
+    }
     return handler.handle(ctx)
         .onSuccess(v -> dispatched.tryComplete())
         .compose(v -> ctx.acked)
+        .onSuccess(v -> latency.record(Math.max(0, System.currentTimeMillis() - record.timestamp()),
+            TimeUnit.MILLISECONDS))
         .recover(err -> {
           long delay = Math.min(MAX_RETRY_DELAY_MS, 100L << Math.min(failures, 6));
           log.warn("{} failed ({}), retrying in {} ms", ctx.where(), err.getMessage(), delay);

@@ -1,12 +1,15 @@
 package io.gridline.processor;
 
 import io.gridline.contracts.telemetry.TelemetryRejected.Reasons;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import io.gridline.codecs.Rfc3339;
+import java.io.IOException;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 
 /**
@@ -18,24 +21,64 @@ record TelemetryPayload(long timestamp, byte[] data) {
   static final long EARLIEST = Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
   static final long MAX_AHEAD_MS = Duration.ofDays(1).toMillis();
 
+  /** Reads device payloads as {@code new JsonObject(buffer)} would ({@code //} and block comments allowed). */
+  private static final JsonFactory JSON = JsonFactory.builder().enable(JsonReadFeature.ALLOW_JAVA_COMMENTS).build();
+
   /** @throws Rejection with the reason the payload is unusable */
   static TelemetryPayload parse(byte[] payload, long nowMillis) {
-    JsonObject json;
-    try {
-      json = new JsonObject(Buffer.buffer(payload));
-    } catch (RuntimeException e) {
+    Object timestamp = null;
+    Object data = null;
+    // One streaming pass over the whole object first (invalid JSON anywhere is invalid-json), keeping the last value
+    // of each key as JsonObject would; then the checks, in the same order as before.
+    try (JsonParser p = JSON.createParser(payload)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new Rejection(Reasons.INVALID_JSON, "payload is not a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken t = p.nextToken();
+        if ("timestamp".equals(name)) {
+          timestamp = scalar(p, t);
+        } else if ("data".equals(name)) {
+          data = scalar(p, t);
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (p.nextToken() != null) {
+        throw new Rejection(Reasons.INVALID_JSON, "payload is not a JSON object");
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof Rejection r) {
+        throw r;
+      }
       throw new Rejection(Reasons.INVALID_JSON, "payload is not a JSON object");
     }
-    long timestamp = timestamp(json.getValue("timestamp"), nowMillis);
-    Object data = json.getValue("data");
+    long millis = timestamp(timestamp, nowMillis);
     if (!(data instanceof String hex)) {
       throw new Rejection(Reasons.BAD_HEX, "\"data\" must be a string of hex digits");
     }
     try {
-      return new TelemetryPayload(timestamp, HexFormat.of().parseHex(hex.trim()));
+      return new TelemetryPayload(millis, HexFormat.of().parseHex(hex.trim()));
     } catch (IllegalArgumentException e) {
       throw new Rejection(Reasons.BAD_HEX, "\"data\" is not an even number of hex digits");
     }
+  }
+
+  /** The value at {@code t} as JsonObject#getValue would type it; objects and arrays become a marker (skipped). */
+  private static Object scalar(JsonParser p, JsonToken t) throws IOException {
+    return switch (t) {
+      case VALUE_STRING -> p.getText();
+      case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+          ? (Object) p.getBigIntegerValue() : (Object) p.getLongValue();
+      case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+      case VALUE_TRUE, VALUE_FALSE -> p.getBooleanValue();
+      case VALUE_NULL -> null;
+      default -> {
+        p.skipChildren();
+        yield Boolean.FALSE; // a structure: neither text nor a number
+      }
+    };
   }
 
   private static long timestamp(Object value, long nowMillis) {
@@ -49,8 +92,8 @@ record TelemetryPayload(long timestamp, byte[] data) {
       millis = n.longValue();
     } else if (value instanceof String s) {
       try {
-        millis = OffsetDateTime.parse(s).toInstant().toEpochMilli();
-      } catch (DateTimeParseException e) {
+        millis = Rfc3339.parse(s);
+      } catch (DateTimeException | ArithmeticException e) {
         throw new Rejection(Reasons.BAD_TIMESTAMP, "\"timestamp\" is not RFC 3339: " + s);
       }
     } else {

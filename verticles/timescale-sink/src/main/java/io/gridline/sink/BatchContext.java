@@ -24,6 +24,15 @@ final class BatchContext {
   /** Set by the write step: rows the database took; {@code rows.size() - inserted} were already there. */
   int inserted;
   long writeNanos;
+  /** Kafka timestamps (ms) of the batch's records: the latency timer measures record → rows committed. */
+  long[] recordTimestamps = new long[64];
+
+  void recordTimestamp(long ms) {
+    if (records > recordTimestamps.length) {
+      recordTimestamps = java.util.Arrays.copyOf(recordTimestamps, recordTimestamps.length * 2);
+    }
+    recordTimestamps[records - 1] = ms;
+  }
 
   BatchContext(int expectedRows) {
     rows = new DecodedRows(expectedRows);

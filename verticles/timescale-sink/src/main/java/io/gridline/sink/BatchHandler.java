@@ -21,6 +21,7 @@ final class BatchHandler {
   private final Counter duplicates;
   private final DistributionSummary batchRows;
   private final Timer writeLatency;
+  private final Timer latency;
 
   BatchHandler(Pool pool, DecodedDataWriter writer, WriteRetry retry, OffsetLedger ledger, MeterRegistry meters) {
     this.pool = pool;
@@ -36,6 +37,9 @@ final class BatchHandler {
         .publishPercentileHistogram().register(meters);
     writeLatency = Timer.builder("gridline.sink.write").description("time of one batch insert transaction")
         .publishPercentileHistogram().register(meters);
+    latency = Timer.builder("gridline.sink.latency")
+        .description("decoded record produced (its Kafka timestamp) → its rows committed in decoded_data")
+        .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(meters);
   }
 
   /**
@@ -71,6 +75,10 @@ final class BatchHandler {
       writeLatency.record(batch.writeNanos, TimeUnit.NANOSECONDS);
       rowsWritten.increment(batch.inserted);
       duplicates.increment(batch.duplicates());
+    }
+    long now = System.currentTimeMillis();
+    for (int i = 0; i < batch.records; i++) {
+      latency.record(Math.max(0, now - batch.recordTimestamps[i]), TimeUnit.MILLISECONDS);
     }
     return batch;
   }

@@ -26,6 +26,7 @@ final class DecodedRecordReader {
 
   void readInto(KafkaConsumerRecord<String, Buffer> record, BatchContext batch) {
     batch.records++;
+    batch.recordTimestamp(record.timestamp());
     batch.coverOffset(record.topic(), record.partition(), record.offset());
     DecodedTelemetry telemetry;
     try {
