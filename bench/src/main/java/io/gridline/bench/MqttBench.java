@@ -60,6 +60,10 @@ public final class MqttBench {
       latency(args);
       return;
     }
+    if (args.length > 0 && args[0].equals("pipeline")) {
+      pipeline(args);
+      return;
+    }
     int clients = args.length > 0 ? Integer.parseInt(args[0]) : 20;
     int window = args.length > 1 ? Integer.parseInt(args[1]) : 50;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
@@ -81,27 +85,14 @@ public final class MqttBench {
 
     // (b) Gridline node with a Kafka broker in this JVM
     EmbeddedKafka kafka = EmbeddedKafka.start(tmp.resolve("kafka"), 0);
-    Map<String, String> env = new HashMap<>();
-    env.put("GRIDLINE_PG_URL", TestStores.pgUrl());
-    env.put("GRIDLINE_REDIS_URL", TestStores.redisUrl());
-    env.put("GRIDLINE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-    env.put("GRIDLINE_SECRETS_ENCRYPTION_KEY", ENCRYPTION_KEY);
-    env.put("GRIDLINE_API_ADMIN_KEY", ADMIN_KEY);
-    int apiPort = FreePorts.find();
-    int mqttPort = FreePorts.find();
-    env.put("GRIDLINE_API_PORT", Integer.toString(apiPort));
-    env.put("GRIDLINE_MQTT_PORT", Integer.toString(mqttPort));
-    env.put("GRIDLINE_MQTT_REQUIRE_AUTH", "false");
-    env.put("GRIDLINE_MQTT_MAX_PUBLISH_RATE", "10000000");
-    String jto = System.getenv("MQTTBENCH_NODE_JAVA_TOOL_OPTIONS");
-    if (jto != null) {
-      env.put("JAVA_TOOL_OPTIONS", jto);
-    }
+    NodeEnv ne = NodeEnv.of(kafka);
+    int apiPort = ne.apiPort();
+    int mqttPort = ne.mqttPort();
     Path nodeLog = tmp.resolve("node.log");
     System.out.println("  node log: " + nodeLog + ", Kafka " + kafka.bootstrapServers() + " (in the bench JVM)");
     List<Double> mosqRates = new ArrayList<>();
     List<Double> gridRates = new ArrayList<>();
-    try (NodeProcess node = NodeProcess.launch(env, FreePorts.find(), nodeLog, "--verticles", "mqtt-bridge,api")) {
+    try (NodeProcess node = NodeProcess.launch(ne.env(), ne.opsPort(), nodeLog, "--verticles", "mqtt-bridge,api")) {
       node.awaitReady(Duration.ofSeconds(180));
       registerDevices(apiPort, clients);
       long nodePid = node.pid();
@@ -144,33 +135,14 @@ public final class MqttBench {
         + " %d s warm-up, %d cores%n", rate, clients, window, seconds, warmup, Runtime.getRuntime().availableProcessors());
     Path tmp = NodeProcess.tempDir("gridline-mqttbench-lat");
     EmbeddedKafka kafka = EmbeddedKafka.start(tmp.resolve("kafka"), 0);
-    String pgUrl = TestStores.pgUrl();
-    Map<String, String> env = new HashMap<>();
-    env.put("GRIDLINE_PG_URL", pgUrl);
-    env.put("GRIDLINE_REDIS_URL", TestStores.redisUrl());
-    env.put("GRIDLINE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-    env.put("GRIDLINE_SECRETS_ENCRYPTION_KEY", ENCRYPTION_KEY);
-    env.put("GRIDLINE_API_ADMIN_KEY", ADMIN_KEY);
-    int apiPort = FreePorts.find();
-    int mqttPort = FreePorts.find();
-    env.put("GRIDLINE_API_PORT", Integer.toString(apiPort));
-    env.put("GRIDLINE_MQTT_PORT", Integer.toString(mqttPort));
-    env.put("GRIDLINE_MQTT_REQUIRE_AUTH", "false");
-    env.put("GRIDLINE_MQTT_MAX_PUBLISH_RATE", "10000000");
-    System.getenv().forEach((k, v) -> {
-      if (k.startsWith("MQTTBENCH_GRIDLINE_")) {
-        env.put(k.substring("MQTTBENCH_".length()), v);
-        System.out.println("  node env " + k.substring("MQTTBENCH_".length()) + "=" + v);
-      }
-    });
-    String jto = System.getenv("MQTTBENCH_NODE_JAVA_TOOL_OPTIONS");
-    if (jto != null) {
-      env.put("JAVA_TOOL_OPTIONS", jto);
-    }
+    NodeEnv ne = NodeEnv.of(kafka);
+    String pgUrl = ne.pgUrl();
+    int apiPort = ne.apiPort();
     Path nodeLog = tmp.resolve("node.log");
     System.out.println("  node log: " + nodeLog);
-    int opsPort = FreePorts.find();
-    try (NodeProcess node = NodeProcess.launch(env, opsPort, nodeLog, "--verticles",
+    int opsPort = ne.opsPort();
+    int mqttPort = ne.mqttPort();
+    try (NodeProcess node = NodeProcess.launch(ne.env(), opsPort, nodeLog, "--verticles",
         "mqtt-bridge,api,stream-processor,timescale-sink")) {
       node.awaitReady(Duration.ofSeconds(180));
       registerDevices(apiPort, clients);
@@ -252,6 +224,7 @@ public final class MqttBench {
       long from = System.currentTimeMillis();
       long until = from + seconds * 1000L;
       long[] lat = new long[1 << 20];
+      long[] sentAt = new long[lat.length];
       int n = 0;
       java.util.Set<Long> seen = new java.util.HashSet<>();
       long cursor = from;
@@ -267,6 +240,7 @@ public final class MqttBench {
           while (rs.next()) {
             long ts = rs.getTimestamp(1).getTime();
             if (ts >= from && ts < until && seen.add(ts) && n < lat.length) {
+              sentAt[n] = ts;
               lat[n++] = (now - ts) * 1_000_000L;
             }
             cursor = Math.max(cursor, ts);
@@ -306,6 +280,7 @@ public final class MqttBench {
       System.out.printf(Locale.ROOT, "  CPU over the window (100%% = 1 core): node %.0f%%, bench JVM %.0f%% (generator %.0f%%,"
           + " Kafka + poller %.0f%%)%n", 100 * cpuNode / wall, 100 * cpuBench / wall, 100 * gen / wall,
           100 * (cpuBench - gen) / wall);
+      printPerSecond(from, sentAt, lat, n);
       long[] sorted = Stats.sorted(lat, n);
       System.out.printf(Locale.ROOT, "  over %.1f s (incl. 2 s drain): sent %.0f/s, acked %.0f/s, skipped (window full) %d;"
               + " device 0: %d readings seen by the poller of %d stored in the window, %d polls%n", wall,
@@ -321,14 +296,26 @@ public final class MqttBench {
     System.exit(0);
   }
 
+  /** Latency by the second the reading was sent in: shows whether the tail is a steady state or a few stalls. */
+  static void printPerSecond(long from, long[] sentAt, long[] lat, int n) {
+    java.util.TreeMap<Long, List<Long>> bySecond = new java.util.TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      bySecond.computeIfAbsent((sentAt[i] - from) / 1000, k -> new ArrayList<>()).add(lat[i]);
+    }
+    StringBuilder line = new StringBuilder("  per second sent (p50/max ms):");
+    bySecond.forEach((sec, xs) -> {
+      long[] a = xs.stream().mapToLong(Long::longValue).sorted().toArray();
+      line.append(String.format(Locale.ROOT, " %d:%.0f/%.0f", sec, a[a.length / 2] / 1e6, a[a.length - 1] / 1e6));
+    });
+    System.out.println(line);
+  }
+
   /**
    * The node's own stage timers (client-side p50/p99 over Micrometer's last ~2 minutes, so warm-up included): where
    * the publish → row latency is spent.
    */
   static void printStageQuantiles(int opsPort) throws Exception {
-    var http = java.net.http.HttpClient.newHttpClient();
-    var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + opsPort + "/metrics")).build();
-    String body = http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    String body = metricsText(opsPort);
     System.out.println("  node stage timers (seconds; quantiles over the last ~2 min):");
     body.lines()
         .filter(l -> !l.contains("_bucket") && (l.startsWith("gridline_processor_") || l.startsWith("gridline_sink_")
@@ -380,7 +367,111 @@ public final class MqttBench {
         .getBytes(StandardCharsets.UTF_8);
   }
 
+  /** Ports and environment of the node under test: stores given, MQTT without auth or rate limit, overrides passed on. */
+  record NodeEnv(Map<String, String> env, String pgUrl, int apiPort, int mqttPort, int opsPort) {
+    /**
+     * {@code MQTTBENCH_GRIDLINE_*} variables reach the node as {@code GRIDLINE_*} (e.g. {@code MQTTBENCH_GRIDLINE_SINK_LINGER_MS}),
+     * {@code MQTTBENCH_NODE_JAVA_TOOL_OPTIONS} as its {@code JAVA_TOOL_OPTIONS} (JFR, heap flags).
+     */
+    static NodeEnv of(EmbeddedKafka kafka) {
+      String pgUrl = TestStores.pgUrl();
+      int apiPort = FreePorts.find();
+      int mqttPort = FreePorts.find();
+      Map<String, String> env = new HashMap<>();
+      env.put("GRIDLINE_PG_URL", pgUrl);
+      env.put("GRIDLINE_REDIS_URL", TestStores.redisUrl());
+      env.put("GRIDLINE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+      env.put("GRIDLINE_SECRETS_ENCRYPTION_KEY", ENCRYPTION_KEY);
+      env.put("GRIDLINE_API_ADMIN_KEY", ADMIN_KEY);
+      env.put("GRIDLINE_API_PORT", Integer.toString(apiPort));
+      env.put("GRIDLINE_MQTT_PORT", Integer.toString(mqttPort));
+      env.put("GRIDLINE_MQTT_REQUIRE_AUTH", "false");
+      env.put("GRIDLINE_MQTT_MAX_PUBLISH_RATE", "10000000");
+      System.getenv().forEach((k, v) -> {
+        if (k.startsWith("MQTTBENCH_GRIDLINE_")) {
+          env.put(k.substring("MQTTBENCH_".length()), v);
+          System.out.println("  node env " + k.substring("MQTTBENCH_".length()) + "=" + v);
+        }
+      });
+      String jto = System.getenv("MQTTBENCH_NODE_JAVA_TOOL_OPTIONS");
+      if (jto != null) {
+        env.put("JAVA_TOOL_OPTIONS", jto);
+      }
+      return new NodeEnv(env, pgUrl, apiPort, mqttPort, FreePorts.find());
+    }
+  }
+
   record Result(double rate, long errors, double serverCpu, double benchCpu, double genCpu) {}
+
+  /** The newest reading timestamp any load() sent (epoch ms). */
+  private static final java.util.concurrent.atomic.AtomicLong LAST_READING = new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * Measure 2: decoded data points per second end to end. One node runs mqtt-bridge, stream-processor and
+   * timescale-sink; the same window-limited QoS 1 generator as Measure 1 publishes FACES2 mode-1 readings (3 values
+   * each) as fast as acks allow. Per run: rows committed to decoded_data per second (the sink's own counter, read from
+   * /metrics before and after), MQTT acks per second, the processor's and sink's backlog at the end, and CPU per process.
+   * Args: {@code pipeline [clients] [window] [seconds] [runs] [warmup]}.
+   */
+  static void pipeline(String[] args) throws Exception {
+    int clients = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    int window = args.length > 2 ? Integer.parseInt(args[2]) : 50;
+    int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+    int runs = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+    int warmup = args.length > 5 ? Integer.parseInt(args[5]) : 60;
+    System.out.printf(Locale.ROOT, "MqttBench pipeline: clients=%d window=%d qos=1, 3 values per publish, %d s x %d runs"
+        + " after %d s warm-up, %d cores%n", clients, window, seconds, runs, warmup, Runtime.getRuntime().availableProcessors());
+    Path tmp = NodeProcess.tempDir("gridline-mqttbench-pipe");
+    EmbeddedKafka kafka = EmbeddedKafka.start(tmp.resolve("kafka"), 0);
+    NodeEnv ne = NodeEnv.of(kafka);
+    int apiPort = ne.apiPort();
+    int mqttPort = ne.mqttPort();
+    int opsPort = ne.opsPort();
+    Path nodeLog = tmp.resolve("node.log");
+    System.out.println("  node log: " + nodeLog);
+    List<Double> rowRates = new ArrayList<>();
+    try (NodeProcess node = NodeProcess.launch(ne.env(), opsPort, nodeLog, "--verticles",
+        "mqtt-bridge,api,stream-processor,timescale-sink")) {
+      node.awaitReady(Duration.ofSeconds(180));
+      registerDevices(apiPort, clients);
+      String url = "tcp://127.0.0.1:" + mqttPort;
+      load(url, clients, window, warmup, 0, node.pid());
+      for (int i = 0; i < runs; i++) {
+        double rows0 = metric(opsPort, "gridline_sink_rows_written_total");
+        long t0 = System.nanoTime();
+        Result g = load(url, clients, window, seconds, 0, node.pid());
+        double rows = (metric(opsPort, "gridline_sink_rows_written_total") - rows0) / ((System.nanoTime() - t0) / 1e9);
+        rowRates.add(rows);
+        System.out.printf(Locale.ROOT, "  run %d: %.0f decoded points/s into decoded_data (%.0f readings/s) | MQTT %.0f acked/s"
+                + " (%.0f points/s offered) | backlog after: processor in flight %.0f, sink lag %.0f records | CPU: node"
+                + " %.0f%%, bench JVM %.0f%% (generator %.0f%%, Kafka %.0f%%)%n", i + 1, rows, rows / 3, g.rate(),
+            g.rate() * 3, metric(opsPort, "gridline_processor_in_flight"), metric(opsPort, "gridline_sink_consumer_lag"),
+            g.serverCpu(), g.benchCpu(), g.genCpu(), g.benchCpu() - g.genCpu());
+      }
+      printStageQuantiles(opsPort);
+    } finally {
+      kafka.close();
+    }
+    System.out.printf(Locale.ROOT, "decoded points/s end to end (median of %d): %.0f (goal >= 150000)%n", runs,
+        Stats.median(rowRates));
+    System.exit(0);
+  }
+
+  private static final java.net.http.HttpClient OPS_HTTP = java.net.http.HttpClient.newBuilder()
+      .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+
+  /** The node's Prometheus text (HTTP/1.1: the JDK client's h2c upgrade attempt confuses a large response). */
+  static String metricsText(int opsPort) throws Exception {
+    var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + opsPort + "/metrics")).build();
+    return OPS_HTTP.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** The sum of a metric's series on the node's /metrics (0 when absent). */
+  static double metric(int opsPort, String name) throws Exception {
+    return metricsText(opsPort).lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
 
   static Result load(String url, int clients, int window, int seconds, int warmup, long serverPid) throws Exception {
     LongAdder acked = new LongAdder();
@@ -388,7 +479,8 @@ public final class MqttBench {
     AtomicBoolean stop = new AtomicBoolean();
     List<MqttAsyncClient> conns = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
-    long base = System.currentTimeMillis();
+    // readings are base + seq ms: start past every earlier call's last one, so no run repeats a (time, device) key
+    long base = Math.max(System.currentTimeMillis(), LAST_READING.get() + 1);
     for (int c = 0; c < clients; c++) {
       String hex = mac(c).replace(":", "");
       MqttAsyncClient client = new MqttAsyncClient(url, "f2-" + hex, new MemoryPersistence());
@@ -421,6 +513,7 @@ public final class MqttBench {
             if (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
               continue;
             }
+            LAST_READING.accumulateAndGet(base + seq, Math::max);
             MqttMessage msg = new MqttMessage(payload(seq++, base));
             msg.setQos(1);
             client.publish(topic, msg, null, cb);

@@ -15,7 +15,7 @@ record SinkSettings(String pgUrlKey, int batchSize, long lingerMs, Optional<Dura
     // the node fills sink.pg-url from pg.url; a verticle deployed by hand may leave it out
     String urlKey = config.has(PG_URL) ? PG_URL : Store.POSTGRES.urlKey();
     int batchSize = positive(config, "sink.batch-size", 5000);
-    long lingerMs = positive(config, "sink.linger-ms", 50);
+    long lingerMs = positive(config, "sink.linger-ms", 10);
     long backoff = positive(config, "sink.retry-backoff-ms", 100);
     long maxBackoff = Math.max(backoff, positive(config, "sink.max-retry-backoff-ms", 10_000));
     int inFlight = positive(config, "sink.max-batches-in-flight", 2);
