@@ -40,6 +40,7 @@ public final class Codecs {
     List<RecordCodec<?>> all = new ArrayList<>(RegistryCodecs.all());
     all.addAll(NodeCodecs.all());
     all.addAll(MqttCodecs.all());
+    all.addAll(WebhookCodecs.all());
     return all;
   }
 }

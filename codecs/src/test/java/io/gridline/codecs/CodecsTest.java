@@ -41,7 +41,9 @@ class CodecsTest {
         new io.gridline.contracts.mqtt.DeviceCommand("c1", "t1", 7L, "f2-aabbccddee01", "cmnd/f2-aabbccddee01/power",
             "T04=", 2),
         new io.gridline.contracts.mqtt.CommandResult("c1", io.gridline.contracts.mqtt.CommandResult.Outcome.NOT_SUBSCRIBED,
-            "no subscription"));
+            "no subscription"),
+        new io.gridline.contracts.webhooks.DeliveryRequest(42L, "t1"),
+        new io.gridline.contracts.webhooks.DeliveryOutcome(42L, "retrying", 3, -1, "connect timed out"));
     for (Record sample : samples) {
       assertEquals(sample, roundTrip(sample));
     }
