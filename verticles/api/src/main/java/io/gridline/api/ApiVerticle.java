@@ -19,8 +19,8 @@ import io.vertx.sqlclient.Pool;
 import java.util.Set;
 
 /**
- * Operator REST API on {@code api.port}: tenants and their API keys (admin key), devices (tenant keys), the OpenAPI
- * document. This class only wires; see the module README for routes, auth and config keys.
+ * Operator REST API on {@code api.port}: tenants and their API keys (admin key), devices and webhook subscriptions
+ * (tenant keys), the OpenAPI document. This class only wires; see the module README for routes, auth and config keys.
  */
 public final class ApiVerticle extends VerticleBase {
   public static final VerticleSpec SPEC = new VerticleSpec("api", Set.of(Store.POSTGRES, Store.REDIS), ApiVerticle::new);
@@ -36,6 +36,7 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     GridlineConfig config = GridlineConfig.of(config());
     ApiSettings settings = ApiSettings.from(config);
+    WebhookSettings webhookSettings = WebhookSettings.from(config);
     MeterRegistry meters = Meters.registry();
     Codecs.registerAll(vertx);
     pool = StoreClients.pg(vertx, config);
@@ -60,6 +61,10 @@ public final class ApiVerticle extends VerticleBase {
             new CommandRoutes(devices, new DeviceOwners(RedisAPI.api(redis)), vertx.eventBus()).mount(endpoints);
             new CertificateRoutes(vertx, devices, config).mount(endpoints);
             new TelemetryRoutes(devices, telemetry, java.time.Clock.systemUTC()).mount(endpoints);
+            WebhookRepository webhooks = new WebhookRepository(pool);
+            new WebhookRoutes(vertx, webhooks, webhookSettings).mount(endpoints);
+            new WebhookDeliveryRoutes(webhooks, new WebhookDeliveryRepository(pool), vertx.eventBus(),
+                webhookSettings.replyTimeoutMs()).mount(endpoints);
             openApi.mount(endpoints);
           });
           return settings.demoTenant()

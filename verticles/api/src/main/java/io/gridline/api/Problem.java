@@ -68,6 +68,22 @@ final class Problem extends RuntimeException {
     return new Problem(504, "gateway-timeout", "Gateway Timeout", detail, List.of(), Map.of());
   }
 
+  /** 422: the webhook URL is well-formed JSON but {@code WebhookTargets} refuses it; the guard's reason is the detail. */
+  static Problem targetRefused(String reason) {
+    return new Problem(422, "webhook-target-refused", "Webhook target refused", reason,
+        List.of(new FieldError("url", reason)), Map.of());
+  }
+
+  /** 502: the collaborator the request was handed to failed it. */
+  static Problem badGateway(String detail) {
+    return new Problem(502, "bad-gateway", "Bad Gateway", detail, List.of(), Map.of());
+  }
+
+  /** 503: no node runs the verticle that would serve this. */
+  static Problem serviceUnavailable(String detail) {
+    return new Problem(503, "service-unavailable", "Service Unavailable", detail, List.of(), Map.of());
+  }
+
   static Problem limitReached(String detail) {
     return new Problem(422, "limit-reached", "Limit reached", detail, List.of(), Map.of());
   }

@@ -35,6 +35,8 @@ final class ApiFixture {
   final Vertx vertx;
   final String pgUrl;
   final String adminKey = Tokens.generate("gla_");
+  /** {@code secrets.encryption-key} of every deployment, so tests can open what the API sealed. */
+  final String encryptionKey = SecretBox.generateKey();
   final WebClient client;
   /** The test's own connection to the database, to check what the API stored. */
   final Pool db;
@@ -80,7 +82,7 @@ final class ApiFixture {
         .put("api.max-body-bytes", 16_384)
         .put("api.demo-tenant", false)
         .put("devservices.data-dir", "./target/data")
-        .put("secrets.encryption-key", SecretBox.generateKey());
+        .put("secrets.encryption-key", encryptionKey);
   }
 
   ApiVerticle deploy(JsonObject config) {
