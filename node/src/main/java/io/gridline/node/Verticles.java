@@ -4,6 +4,7 @@ import io.gridline.api.ApiVerticle;
 import io.gridline.mqtt.MqttBridgeVerticle;
 import io.gridline.sink.TimescaleSinkVerticle;
 import io.gridline.processor.StreamProcessorVerticle;
+import io.gridline.webhooks.WebhooksVerticle;
 import java.util.List;
 
 /** Every verticle a node can deploy, by the name {@code --verticles} uses. A new verticle is one line here. */
@@ -12,6 +13,7 @@ public final class Verticles {
       RegisteredVerticle.of(MqttBridgeVerticle.SPEC, "mqtt.port", "mqtt.tls-port"),
       RegisteredVerticle.of(StreamProcessorVerticle.SPEC),
       RegisteredVerticle.of(TimescaleSinkVerticle.SPEC),
+      RegisteredVerticle.of(WebhooksVerticle.SPEC),
       RegisteredVerticle.of(ApiVerticle.SPEC, "api.port"));
 
   private Verticles() {}

@@ -1,0 +1,212 @@
+package io.gridline.webhooks;
+
+import io.gridline.contracts.webhooks.DeliveryOutcome;
+import io.gridline.runtime.WebhookTargets;
+import io.gridline.webhooks.DeliveryStore.Reschedule;
+import io.gridline.webhooks.EndpointGate.Admission;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The delivery workers of one verticle instance: claims due rows while it has free slots ({@code webhooks.concurrency})
+ * and admits each through its endpoint's gate. Rows of endpoints without a free slot or with an open circuit are not
+ * claimed at all (their URLs are excluded from the claim), so a slow or dead endpoint never takes the slots of the
+ * others; one that slips through a race is handed back at once (busy) or for the circuit's open time (postponed
+ * without counting an attempt). Deliveries of one subscription for one device go out one at a time in outbox order:
+ * a lane with an attempt in flight is excluded from the claim, and a second row of the same lane in one claim is
+ * handed back. Runs on the verticle's event loop only.
+ */
+final class DeliveryScheduler {
+  private static final Logger log = LoggerFactory.getLogger(DeliveryScheduler.class);
+  private static final int MAX_CLAIM = 64;
+  private final Vertx vertx;
+  private final DeliveryStore store;
+  private final DeliveryAttempt attempt;
+  private final EndpointGate gate;
+  private final WebhookTargets targets;
+  private final int concurrency;
+  private final long pollIntervalMs;
+  /** lane → the delivery in flight there */
+  private final Map<String, Long> lanes = new HashMap<>();
+  /** delivery id → its attempt's result, while in flight */
+  private final Map<Long, Future<DeliveryAttempt.Result>> inFlight = new HashMap<>();
+  private boolean claiming;
+  private Future<Integer> claim = Future.succeededFuture(0);
+  private boolean again;
+  private long timer = -1;
+  private boolean stopping;
+  private Promise<Void> drained;
+
+  DeliveryScheduler(Vertx vertx, DeliveryStore store, DeliveryAttempt attempt, EndpointGate gate,
+      WebhookTargets targets, WebhookSettings settings) {
+    this.vertx = vertx;
+    this.store = store;
+    this.attempt = attempt;
+    this.gate = gate;
+    this.targets = targets;
+    this.concurrency = settings.concurrency();
+    this.pollIntervalMs = settings.pollIntervalMs();
+  }
+
+  void start() {
+    wake();
+  }
+
+  /** Looks for due rows now (new outbox rows, a freed slot), instead of at the next poll. */
+  void wake() {
+    if (stopping) {
+      return;
+    }
+    if (claiming) {
+      again = true;
+      return;
+    }
+    int free = concurrency - inFlight.size();
+    if (free <= 0) {
+      return;
+    }
+    claiming = true;
+    again = false;
+    int limit = Math.min(free, MAX_CLAIM);
+    claim = store.claim(limit, gate.blockedUrls(), lanes.keySet()).compose(this::admitAll);
+    claim.onComplete(ar -> {
+          claiming = false;
+          if (ar.failed()) {
+            log.warn("claiming due webhook deliveries failed: {}", ar.cause().getMessage());
+            schedule();
+          } else if (ar.result() >= limit || again) {
+            wake();
+          } else {
+            schedule();
+          }
+        });
+  }
+
+  private void schedule() {
+    if (stopping) {
+      return;
+    }
+    vertx.cancelTimer(timer);
+    timer = vertx.setTimer(pollIntervalMs, t -> wake());
+  }
+
+  /** @return how many rows were claimed */
+  private Future<Integer> admitAll(List<ClaimedDelivery> claimed) {
+    List<Reschedule> handBack = new ArrayList<>();
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    for (ClaimedDelivery d : claimed) {
+      if (stopping || lanes.containsKey(d.lane())) {
+        handBack.add(new Reschedule(d, now));
+        continue;
+      }
+      String endpoint = endpointOf(d.url());
+      Admission admission = gate.admit(endpoint, d.url());
+      switch (admission) {
+        case GO -> start(d, endpoint);
+        case BUSY -> handBack.add(new Reschedule(d, now));
+        case CIRCUIT_OPEN -> handBack.add(new Reschedule(d,
+            OffsetDateTime.ofInstant(Instant.ofEpochMilli(gate.openUntil(endpoint)), ZoneOffset.UTC)));
+      }
+    }
+    return store.reschedule(handBack).map(claimed.size());
+  }
+
+  private Future<DeliveryAttempt.Result> start(ClaimedDelivery d, String endpoint) {
+    lanes.put(d.lane(), d.id());
+    Future<DeliveryAttempt.Result> result = attempt.run(d);
+    inFlight.put(d.id(), result);
+    result.onComplete(ar -> {
+      inFlight.remove(d.id());
+      lanes.remove(d.lane(), d.id());
+      if (ar.succeeded()) {
+        gate.release(endpoint, ar.result().outcome().status().equals("succeeded"), ar.result().reachedEndpoint());
+      } else {
+        // recording the outcome failed (database down): the row stays leased and is retried after the lease
+        gate.release(endpoint, false, false);
+        log.warn("{}: attempted but its outcome could not be recorded ({}); it is tried again after its lease", d,
+            ar.cause().getMessage());
+      }
+      if (drained != null && inFlight.isEmpty()) {
+        drained.tryComplete();
+      }
+      wake();
+    });
+    return result;
+  }
+
+  /**
+   * Deliver-now: attempts the row at once if it belongs to the tenant and is pending or retrying — through the same
+   * endpoint gate, so an open circuit answers with the row unchanged. A row already in flight here answers with that
+   * attempt's outcome; a finished one (succeeded, dead) with its state, unsent.
+   *
+   * @return the outcome, or null when the tenant has no such delivery
+   */
+  Future<DeliveryOutcome> deliverNow(long id, UUID tenantId) {
+    Future<DeliveryAttempt.Result> running = inFlight.get(id);
+    if (running != null) {
+      return running.map(DeliveryAttempt.Result::outcome).recover(err -> store.state(id, tenantId));
+    }
+    if (stopping) {
+      return store.state(id, tenantId);
+    }
+    return store.claimOne(id, tenantId).compose(claimed -> {
+      if (claimed.isEmpty()) {
+        return store.state(id, tenantId);
+      }
+      ClaimedDelivery d = claimed.get(0);
+      String endpoint = endpointOf(d.url());
+      if (gate.admit(endpoint, d.url()) != Admission.GO) {
+        return store.reschedule(List.of(new Reschedule(d, OffsetDateTime.now(ZoneOffset.UTC))))
+            .compose(v -> store.state(id, tenantId));
+      }
+      return start(d, endpoint).map(DeliveryAttempt.Result::outcome);
+    });
+  }
+
+  /** What per-endpoint limits key on, without DNS: {@code scheme://host:port} as {@code Target#endpoint()} spells it. */
+  private String endpointOf(String url) {
+    try {
+      URI uri = targets.parse(url);
+      boolean tls = uri.getScheme().equalsIgnoreCase("https");
+      String host = uri.getHost();
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
+      return (tls ? "https" : "http") + "://" + host.toLowerCase(Locale.ROOT) + ":" + port;
+    } catch (WebhookTargets.Refused e) {
+      return "invalid:" + url; // the attempt fails with the reason; the key only keeps it apart from real endpoints
+    }
+  }
+
+  /**
+   * Stops claiming; completes when the attempts in flight recorded their outcome, or after {@code graceMs} (those
+   * left stay leased and are retried by whichever worker claims them after the lease).
+   */
+  Future<Void> stop(long graceMs) {
+    stopping = true;
+    vertx.cancelTimer(timer);
+    // a claim under way hands its rows back (stopping) before the attempts are counted
+    return claim.<Void>transform(ar -> {
+      if (inFlight.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      drained = Promise.promise();
+      long t = vertx.setTimer(graceMs, x -> drained.tryComplete());
+      return drained.future().onComplete(v -> vertx.cancelTimer(t));
+    });
+  }
+}

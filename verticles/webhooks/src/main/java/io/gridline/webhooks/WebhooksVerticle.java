@@ -1,0 +1,128 @@
+package io.gridline.webhooks;
+
+import io.gridline.contracts.Topics;
+import io.gridline.contracts.webhooks.DeliveryRequest;
+import io.gridline.contracts.webhooks.WebhookAddresses;
+import io.gridline.runtime.GridlineConfig;
+import io.gridline.runtime.KafkaClients;
+import io.gridline.runtime.Meters;
+import io.gridline.runtime.Readiness;
+import io.gridline.runtime.SecretBox;
+import io.gridline.runtime.Store;
+import io.gridline.runtime.StoreClients;
+import io.gridline.runtime.VerticleSpec;
+import io.gridline.runtime.WebhookTargets;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.sqlclient.Pool;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Webhook push (issue 4): Kafka {@code gridline.events} → outbox rows in {@code webhook_deliveries} → signed POSTs to
+ * the subscriptions' URLs, retried with backoff, dead-lettered after the limit. This class only wires; see the module
+ * README.
+ */
+public final class WebhooksVerticle extends VerticleBase {
+  public static final VerticleSpec SPEC =
+      new VerticleSpec("webhooks", Set.of(Store.KAFKA, Store.POSTGRES), WebhooksVerticle::new);
+  /** How often the backlog gauge counts due rows. */
+  static final long BACKLOG_PERIOD_MS = 5_000;
+  private static final Logger log = LoggerFactory.getLogger(WebhooksVerticle.class);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  private final int instance = INSTANCES.incrementAndGet();
+  private final String readinessCheck = "verticle.webhooks.events-" + instance;
+  private WebhookSettings settings;
+  private Pool pool;
+  private EventFeed feed;
+  private DeliveryScheduler scheduler;
+  private WebhookSender sender;
+  private EndpointGate gate;
+  private WebhookMetrics metrics;
+  private MessageConsumer<DeliveryRequest> deliverNow;
+  private long backlogTimer = -1;
+
+  @Override
+  public Future<?> start() {
+    GridlineConfig config = GridlineConfig.of(config());
+    settings = WebhookSettings.from(config);
+    SecretBox secrets = SecretBox.fromBase64(config.string("secrets.encryption-key"));
+    WebhookTargets targets = WebhookTargets.fromConfig(config);
+    MeterRegistry meters = Meters.registry();
+    pool = StoreClients.pg(vertx, config, Store.POSTGRES.urlKey(), "webhooks");
+    metrics = new WebhookMetrics(meters, String.valueOf(instance));
+    gate = new EndpointGate(settings.maxConcurrencyPerEndpoint(), settings.circuitFailureThreshold(),
+        settings.circuitOpenMs(), meters, String.valueOf(instance));
+    sender = new WebhookSender(vertx, settings.timeoutMs(), settings.maxConcurrencyPerEndpoint());
+    DeliveryStore store = new DeliveryStore(pool, settings.leaseMs());
+    DeliveryAttempt attempt = new DeliveryAttempt(vertx, targets, secrets, sender, store, settings, metrics);
+    scheduler = new DeliveryScheduler(vertx, store, attempt, gate, targets, settings);
+
+    return vertx.executeBlocking(() -> KafkaClients.consumer(vertx, config, SPEC.name()))
+        .compose(consumer -> {
+          feed = new EventFeed(vertx, consumer, pool, new OutboxWriter(), scheduler::wake, meters);
+          Readiness.of(vertx).register(readinessCheck, feed::probe);
+          deliverNow = vertx.eventBus().consumer(WebhookAddresses.DELIVER_NOW, this::deliverNow);
+          backlogTimer = vertx.setPeriodic(BACKLOG_PERIOD_MS, t -> store.backlog().onSuccess(metrics::backlog));
+          scheduler.start();
+          return feed.start();
+        })
+        .onSuccess(v -> log.info("webhooks: {} → webhook_deliveries → subscribers ({} in flight, {} per endpoint, "
+                + "timeout {} ms, {} attempts)", Topics.EVENTS, settings.concurrency(),
+            settings.maxConcurrencyPerEndpoint(), settings.timeoutMs(), settings.maxAttempts()))
+        .onFailure(err -> stop());
+  }
+
+  private void deliverNow(Message<DeliveryRequest> message) {
+    DeliveryRequest request = message.body();
+    UUID tenant;
+    try {
+      tenant = UUID.fromString(request.tenantId());
+    } catch (IllegalArgumentException e) {
+      message.fail(400, "tenantId is not a UUID");
+      return;
+    }
+    scheduler.deliverNow(request.deliveryId(), tenant).onComplete(ar -> {
+      if (ar.failed()) {
+        message.fail(500, "delivery " + request.deliveryId() + " could not be attempted: " + ar.cause().getMessage());
+      } else if (ar.result() == null) {
+        message.fail(404, "no delivery " + request.deliveryId() + " for this tenant");
+      } else {
+        message.reply(ar.result());
+      }
+    });
+  }
+
+  /**
+   * Stops reading events (the poll in hand is stored and committed), stops claiming, lets attempts in flight finish
+   * within the timeout (those that do not stay leased and are retried), then closes the HTTP client and the pool.
+   */
+  @Override
+  public Future<?> stop() {
+    Readiness.of(vertx).unregister(readinessCheck);
+    vertx.cancelTimer(backlogTimer);
+    Future<Void> consumerGone = deliverNow == null ? Future.succeededFuture() : deliverNow.unregister();
+    Future<Void> feedStopped = feed == null ? Future.succeededFuture() : feed.stop();
+    Future<Void> attemptsDone = scheduler == null ? Future.succeededFuture()
+        : scheduler.stop(settings.timeoutMs() + 1_000);
+    return Future.join(consumerGone, feedStopped, attemptsDone)
+        .eventually(() -> feed == null ? Future.succeededFuture() : feed.close())
+        .eventually(() -> sender == null ? Future.succeededFuture() : sender.close())
+        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
+        .onComplete(ar -> {
+          if (gate != null) {
+            gate.close();
+          }
+          if (metrics != null) {
+            metrics.close();
+          }
+        });
+  }
+}

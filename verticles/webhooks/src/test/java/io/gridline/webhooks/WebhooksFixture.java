@@ -1,0 +1,230 @@
+package io.gridline.webhooks;
+
+import io.gridline.codecs.Codecs;
+import io.gridline.codecs.KafkaCodecs;
+import io.gridline.codecs.KafkaJsonCodec;
+import io.gridline.contracts.Topics;
+import io.gridline.contracts.events.DeviceEvent;
+import io.gridline.devservices.EmbeddedKafka;
+import io.gridline.devservices.TestStores;
+import io.gridline.runtime.PgUrl;
+import io.gridline.runtime.SecretBox;
+import io.gridline.sql.Migrations;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * A private Kafka broker, a migrated database, a plain Kafka producer, receivers on their own Vert.x, and the webhooks
+ * verticle deployed with the flat config the node would hand it. Blocks the test thread, never Vert.x.
+ */
+final class WebhooksFixture implements AutoCloseable {
+  final Vertx vertx = Vertx.vertx();
+  final Vertx receivers = Vertx.vertx();
+  final EmbeddedKafka kafka = TestStores.ownKafka();
+  final String pgUrl = TestStores.pgUrl();
+  final String key = SecretBox.generateKey();
+  final SecretBox box = SecretBox.fromBase64(key);
+  final KafkaProducer<String, byte[]> producer;
+  final Admin admin;
+  private String deployment;
+
+  WebhooksFixture() {
+    Codecs.registerAll(vertx);
+    PgUrl pg = PgUrl.parse(pgUrl);
+    Migrations.migrate(pg.jdbcUrl(), pg.user(), pg.password());
+    Properties p = new Properties();
+    p.put("bootstrap.servers", kafka.bootstrapServers());
+    admin = Admin.create(p);
+    try {
+      admin.createTopics(List.of(new NewTopic(Topics.EVENTS, 3, (short) 1))).all().get(20, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    p.put("acks", "all");
+    p.put("linger.ms", "1");
+    producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  JsonObject config() {
+    return new JsonObject()
+        .put("node.id", "test-node")
+        .put("kafka.bootstrap-servers", kafka.bootstrapServers())
+        .put("pg.url", pgUrl)
+        .put("pg.pool-size", 6)
+        .put("secrets.encryption-key", key)
+        .put("webhooks.allow-http", true)
+        .put("webhooks.allow-private-targets", true)
+        .put("webhooks.timeout-ms", 1000)
+        .put("webhooks.backoff-base", "PT0.05S")
+        .put("webhooks.backoff-max", "PT0.2S")
+        .put("webhooks.max-attempts", 10)
+        .put("webhooks.max-age", "PT1H")
+        .put("webhooks.disable-after", 20)
+        .put("webhooks.max-concurrency-per-endpoint", 4)
+        .put("webhooks.concurrency", 64)
+        .put("webhooks.poll-interval-ms", 50)
+        .put("webhooks.circuit-failure-threshold", 50)
+        .put("webhooks.circuit-open-ms", 1000);
+  }
+
+  void deploy(JsonObject config) {
+    deployment = await(vertx.deployVerticle(new WebhooksVerticle(), new DeploymentOptions().setConfig(config)));
+  }
+
+  /** {@code --instances webhooks=n}: n instances, one Kafka consumer and one set of delivery workers each. */
+  void deployInstances(JsonObject config, int n) {
+    deployment = await(vertx.deployVerticle(WebhooksVerticle::new,
+        new DeploymentOptions().setConfig(config).setInstances(n)));
+  }
+
+  void undeploy() {
+    if (deployment != null) {
+      await(vertx.undeploy(deployment));
+      deployment = null;
+    }
+  }
+
+  // ---- Kafka
+
+  DeviceEvent event(UUID tenant, String type, long deviceId) {
+    return event(tenant, type, deviceId, System.currentTimeMillis());
+  }
+
+  DeviceEvent event(UUID tenant, String type, long deviceId, long occurredAt) {
+    return new DeviceEvent(UUID.randomUUID().toString(), type, tenant.toString(), deviceId, "mqtt", occurredAt,
+        new JsonObject().put("n", 1));
+  }
+
+  void send(DeviceEvent e) {
+    sendRaw(String.valueOf(e.deviceId()), KafkaCodecs.DEVICE_EVENT.encode(e).getBytes());
+  }
+
+  void sendRaw(String key, byte[] value) {
+    ProducerRecord<String, byte[]> r = new ProducerRecord<>(Topics.EVENTS, key, value);
+    r.headers().add(KafkaJsonCodec.SCHEMA_HEADER, "1".getBytes(StandardCharsets.UTF_8));
+    producer.send(r);
+    producer.flush();
+  }
+
+  // ---- PostgreSQL (plain JDBC, independent of the code under test)
+
+  UUID tenant() {
+    UUID id = UUID.randomUUID();
+    execute("INSERT INTO tenants (id, name, max_devices) VALUES ('" + id + "', 't', 100)");
+    return id;
+  }
+
+  UUID subscribe(UUID tenant, String url, String secret, String... eventTypes) {
+    return subscribeWith(tenant, url, secret, null, null, "{}", eventTypes);
+  }
+
+  /** As the API stores one: the secrets sealed with the subscription id as associated data. */
+  UUID subscribeWith(UUID tenant, String url, String secret, String previous, Timestamp previousUntil, String headers,
+      String... eventTypes) {
+    UUID id = UUID.randomUUID();
+    byte[] aad = id.toString().getBytes(StandardCharsets.UTF_8);
+    try (Connection c = connect(); PreparedStatement st = c.prepareStatement("INSERT INTO webhook_subscriptions "
+        + "(id, tenant_id, url, event_types, headers, secret, previous_secret, previous_secret_until) "
+        + "VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)")) {
+      st.setObject(1, id);
+      st.setObject(2, tenant);
+      st.setString(3, url);
+      st.setArray(4, c.createArrayOf("text", eventTypes));
+      st.setString(5, headers);
+      st.setBytes(6, box.seal(secret.getBytes(StandardCharsets.UTF_8), aad));
+      st.setBytes(7, previous == null ? null : box.seal(previous.getBytes(StandardCharsets.UTF_8), aad));
+      st.setTimestamp(8, previousUntil);
+      st.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    return id;
+  }
+
+  long count(String sql) {
+    try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  String text(String sql) {
+    try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  void execute(String sql) {
+    try (Connection c = connect(); Statement st = c.createStatement()) {
+      st.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  private Connection connect() throws SQLException {
+    return DriverManager.getConnection(TestStores.pgJdbcUrl(pgUrl));
+  }
+
+  static void awaitUntil(String what, long timeoutMs, BooleanSupplier condition) {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what);
+      }
+      sleep(50);
+    }
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  static <T> T await(Future<T> f) {
+    try {
+      return f.await(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no answer within 30 s", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    undeploy();
+    producer.close();
+    admin.close();
+    await(vertx.close());
+    await(receivers.close());
+    kafka.close();
+  }
+}

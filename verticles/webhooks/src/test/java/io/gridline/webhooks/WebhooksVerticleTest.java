@@ -1,0 +1,440 @@
+package io.gridline.webhooks;
+
+import static io.gridline.webhooks.WebhooksFixture.awaitUntil;
+import static io.gridline.webhooks.WebhooksFixture.sleep;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gridline.codecs.KafkaCodecs;
+import io.gridline.contracts.events.DeviceEvent;
+import io.gridline.contracts.webhooks.DeliveryOutcome;
+import io.gridline.contracts.webhooks.DeliveryRequest;
+import io.gridline.contracts.webhooks.WebhookAddresses;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Real Kafka, real PostgreSQL, real HTTP receivers on 127.0.0.1. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebhooksVerticleTest {
+  private WebhooksFixture f;
+  private final List<Receiver> receivers = new ArrayList<>();
+
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+  @BeforeAll
+  void start() {
+    Metrics.addRegistry(meters);
+    f = new WebhooksFixture();
+  }
+
+  private double deliveries(String outcome) {
+    var c = meters.find("gridline.webhooks.deliveries").tag("outcome", outcome).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  @AfterAll
+  void close() {
+    f.close();
+    Metrics.removeRegistry(meters);
+  }
+
+  @AfterEach
+  void cleanUp() {
+    f.undeploy();
+    f.execute("UPDATE webhook_subscriptions SET active = false");
+    receivers.forEach(Receiver::close);
+    receivers.clear();
+  }
+
+  private Receiver receiver(java.util.function.IntUnaryOperator status, long delayMs) {
+    Receiver r = new Receiver(f.receivers, status, delayMs);
+    receivers.add(r);
+    return r;
+  }
+
+  /** What a receiver does, written independently of the code under test. */
+  private static String hmacHex(String secret, String timestamp, String body) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    return HexFormat.of().formatHex(mac.doFinal((timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private long rows(UUID subscription, String status) {
+    return f.count("SELECT count(*) FROM webhook_deliveries WHERE subscription_id = '" + subscription + "'"
+        + (status == null ? "" : " AND status = '" + status + "'"));
+  }
+
+  @Test
+  void signedDeliveryVerifiesAtTheReceiver() throws Exception {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribeWith(tenant, r.url(), "whsec_test", null, null,
+        "{\"Authorization\":\"Bearer abc\",\"X-Gridline-Event\":\"forged\",\"Content-Type\":\"text/plain\"}",
+        "device.*");
+    f.deploy(f.config());
+    DeviceEvent e = f.event(tenant, "device.online", 7);
+    f.send(e);
+    awaitUntil("one success", 20_000, () -> rows(sub, "succeeded") == 1);
+
+    assertEquals(1, r.requests.size());
+    Receiver.Request got = r.requests.get(0);
+    assertEquals(KafkaCodecs.DEVICE_EVENT.encode(e).toString(), got.body());
+    assertEquals(new JsonObject(got.body()).getString("eventId"), e.eventId());
+    assertEquals("application/json", got.header("Content-Type"));
+    assertEquals("device.online", got.header("X-Gridline-Event"));
+    assertEquals(e.eventId(), got.header("X-Gridline-Delivery"));
+    assertEquals("Bearer abc", got.header("Authorization"));
+    String ts = got.header("X-Gridline-Timestamp");
+    assertTrue(Math.abs(Long.parseLong(ts) - System.currentTimeMillis() / 1000) < 60);
+    assertEquals("sha256=" + hmacHex("whsec_test", ts, got.body()), got.header("X-Gridline-Signature"));
+    assertEquals(1, f.count("SELECT attempts FROM webhook_deliveries WHERE subscription_id = '" + sub + "'"));
+    assertEquals("200", f.text("SELECT last_status_code FROM webhook_deliveries WHERE subscription_id = '" + sub + "'"));
+  }
+
+  @Test
+  void failingThreeTimesThenOkIsOneSuccessAfterFourAttempts() {
+    Receiver r = receiver(n -> n <= 3 ? 500 : 200, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "*");
+    double retries = deliveries("retry");
+    double successes = deliveries("succeeded");
+    f.deploy(f.config());
+    f.send(f.event(tenant, "charging.started", 3));
+    awaitUntil("success", 20_000, () -> rows(sub, "succeeded") == 1);
+    assertEquals(3, deliveries("retry") - retries);
+    assertEquals(1, deliveries("succeeded") - successes);
+    assertEquals(1, meters.get("gridline.webhooks.latency").timer().count() > 0 ? 1 : 0);
+    sleep(500);
+    assertEquals(1, rows(sub, null));
+    assertEquals(4, f.count("SELECT attempts FROM webhook_deliveries WHERE subscription_id = '" + sub + "'"));
+    assertEquals(4, r.received());
+    assertEquals(1, r.successes.values().stream().mapToInt(AtomicInteger::get).sum());
+  }
+
+  @Test
+  void deadReceiverGoesDeadIsRedeliveredAndAStreakDeactivatesTheSubscription() {
+    Receiver r = receiver(n -> 503, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "*");
+    f.deploy(f.config().put("webhooks.max-attempts", 3).put("webhooks.disable-after", 2));
+    f.send(f.event(tenant, "device.offline", 1));
+    awaitUntil("dead", 20_000, () -> rows(sub, "dead") == 1);
+    assertEquals(3, f.count("SELECT attempts FROM webhook_deliveries WHERE subscription_id = '" + sub + "'"));
+    assertEquals("503", f.text("SELECT last_status_code FROM webhook_deliveries WHERE subscription_id = '" + sub + "'"));
+    assertEquals(1, f.count("SELECT consecutive_dead FROM webhook_subscriptions WHERE id = '" + sub + "'"));
+    assertEquals("t", f.text("SELECT active FROM webhook_subscriptions WHERE id = '" + sub + "'"));
+
+    // the receiver is back; redeliver as the API does it (dead → pending, attempts 0)
+    r.status = n -> 200;
+    f.execute("UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = now() "
+        + "WHERE subscription_id = '" + sub + "' AND status = 'dead'");
+    awaitUntil("redelivered", 20_000, () -> rows(sub, "succeeded") == 1);
+    assertEquals(0, f.count("SELECT consecutive_dead FROM webhook_subscriptions WHERE id = '" + sub + "'"));
+    assertEquals(4, r.received());
+
+    r.status = n -> 503;
+    f.send(f.event(tenant, "device.offline", 2));
+    f.send(f.event(tenant, "device.offline", 3));
+    awaitUntil("two more dead", 20_000, () -> rows(sub, "dead") == 2);
+    assertEquals("f", f.text("SELECT active FROM webhook_subscriptions WHERE id = '" + sub + "'"));
+    assertEquals("webhook.disabled: 2 deliveries dead in a row",
+        f.text("SELECT status_note FROM webhook_subscriptions WHERE id = '" + sub + "'"));
+    assertEquals(10, r.received());
+  }
+
+  @Test
+  void slowEndpointDoesNotDelayAFastOne() {
+    Receiver slow = receiver(n -> 200, 5_000);
+    Receiver fast = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID slowSub = f.subscribe(tenant, slow.url(), "s", "*");
+    UUID fastSub = f.subscribe(tenant, fast.url(), "s", "*");
+    f.deploy(f.config().put("webhooks.max-concurrency-per-endpoint", 2).put("webhooks.concurrency", 8));
+    long t0 = System.currentTimeMillis();
+    for (int i = 1; i <= 30; i++) {
+      f.send(f.event(tenant, "telemetry.decoded", i));
+    }
+    awaitUntil("fast endpoint got all 30", 10_000, () -> rows(fastSub, "succeeded") == 30);
+    long took = System.currentTimeMillis() - t0;
+    // the slow endpoint times out (1 s) on at most 2 at a time: it has had only a handful of attempts by now
+    assertTrue(took < 8_000, "fast deliveries took " + took + " ms");
+    assertEquals(0, rows(slowSub, "succeeded"));
+    assertTrue(slow.received() <= 2 * (took / 1000 + 1) + 2, "slow endpoint got " + slow.received());
+    assertEquals(30, fast.received());
+  }
+
+  @Test
+  void theSameEventTwiceIsOneDelivery() {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "*");
+    f.deploy(f.config());
+    DeviceEvent e = f.event(tenant, "device.online", 5);
+    f.send(e);
+    f.send(e);
+    awaitUntil("success", 20_000, () -> rows(sub, "succeeded") == 1);
+    DeviceEvent marker = f.event(tenant, "device.online", 5);
+    f.send(marker);
+    awaitUntil("marker delivered", 20_000, () -> rows(sub, "succeeded") == 2);
+    assertEquals(2, rows(sub, null));
+    assertEquals(2, r.received());
+  }
+
+  @Test
+  void undeployedMidDeliveryAndRedeployedEndsEveryDeliveryOnceSucceeded() {
+    Receiver r = receiver(n -> n % 5 == 0 ? 500 : 200, 300);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "*");
+    f.deploy(f.config());
+    for (int i = 1; i <= 40; i++) {
+      f.send(f.event(tenant, "telemetry.decoded", i));
+    }
+    awaitUntil("first request", 20_000, () -> r.received() > 0);
+    f.undeploy();
+    long afterStop = r.received();
+    sleep(500);
+    assertEquals(afterStop, r.received(), "nothing sent after undeploy");
+    f.deploy(f.config());
+    awaitUntil("all 40 finished", 30_000, () -> rows(sub, "succeeded") + rows(sub, "dead") == 40);
+    assertEquals(40, rows(sub, "succeeded"));
+    sleep(500);
+    assertEquals(40, r.successes.size());
+    r.successes.forEach((delivery, n) -> assertEquals(1, n.get(), delivery + " answered 2xx " + n + " times"));
+  }
+
+  @Test
+  void anotherTenantsEventsDoNotReachThisTenantsSubscription() {
+    Receiver mine = receiver(n -> 200, 0);
+    Receiver theirs = receiver(n -> 200, 0);
+    UUID a = f.tenant();
+    UUID b = f.tenant();
+    UUID subA = f.subscribe(a, mine.url(), "s", "*");
+    UUID subB = f.subscribe(b, theirs.url(), "s", "*");
+    f.deploy(f.config());
+    f.send(f.event(b, "device.online", 9));
+    awaitUntil("b's delivery", 20_000, () -> rows(subB, "succeeded") == 1);
+    f.send(f.event(a, "device.online", 8));
+    awaitUntil("a's delivery", 20_000, () -> rows(subA, "succeeded") == 1);
+    assertEquals(1, mine.received());
+    assertEquals(1, theirs.received());
+    assertEquals(a.toString(), new JsonObject(mine.requests.get(0).body()).getString("tenantId"));
+  }
+
+  @Test
+  void aSubscriptionDoesNotGetEventsThatOccurredBeforeItWasCreated() {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "*");
+    f.deploy(f.config());
+    DeviceEvent old = f.event(tenant, "device.online", 4, System.currentTimeMillis() - 3_600_000);
+    DeviceEvent fresh = f.event(tenant, "device.online", 4);
+    f.send(old);
+    f.send(fresh);
+    awaitUntil("fresh delivered", 20_000, () -> rows(sub, "succeeded") == 1);
+    sleep(300);
+    assertEquals(1, rows(sub, null));
+    assertEquals(fresh.eventId(), r.requests.get(0).header("X-Gridline-Delivery"));
+  }
+
+  @Test
+  void eventTypeGlobsMatchAsDocumented() {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID charging = f.subscribe(tenant, r.url(), "s", "charging.*");
+    UUID literal = f.subscribe(tenant, r.url(), "s", "a_c", "x%y");
+    f.deploy(f.config());
+    f.send(f.event(tenant, "device.online", 1));
+    f.send(f.event(tenant, "abc", 1));
+    f.send(f.event(tenant, "xzzy", 1));
+    f.send(f.event(tenant, "charging.started", 1));
+    f.send(f.event(tenant, "a_c", 1));
+    awaitUntil("both", 20_000, () -> rows(charging, "succeeded") == 1 && rows(literal, "succeeded") == 1);
+    sleep(300);
+    assertEquals(1, rows(charging, null));
+    assertEquals(1, rows(literal, null));
+  }
+
+  @Test
+  void duringARotationOverlapBothSecretsSign() throws Exception {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID overlap = f.subscribeWith(tenant, r.url(), "new-secret", "old-secret",
+        new Timestamp(System.currentTimeMillis() + 3_600_000), "{}", "device.online");
+    UUID over = f.subscribeWith(tenant, r.url() + "&over", "new-secret", "old-secret",
+        new Timestamp(System.currentTimeMillis() - 1_000), "{}", "device.online");
+    f.deploy(f.config());
+    f.send(f.event(tenant, "device.online", 1));
+    awaitUntil("both delivered", 20_000, () -> rows(overlap, "succeeded") == 1 && rows(over, "succeeded") == 1);
+    for (Receiver.Request got : r.requests) {
+      String ts = got.header("X-Gridline-Timestamp");
+      String current = "sha256=" + hmacHex("new-secret", ts, got.body());
+      String previous = "sha256=" + hmacHex("old-secret", ts, got.body());
+      assertTrue(got.header("X-Gridline-Signature").equals(current + "," + previous)
+          || got.header("X-Gridline-Signature").equals(current), got.header("X-Gridline-Signature"));
+    }
+    long two = r.requests.stream().filter(q -> q.header("X-Gridline-Signature").contains(",")).count();
+    assertEquals(1, two);
+  }
+
+  @Test
+  void aPrivateTargetIsRefusedAtDeliveryWithoutTheFlag() {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "*");
+    f.deploy(f.config().put("webhooks.allow-private-targets", false).put("webhooks.max-attempts", 2));
+    f.send(f.event(tenant, "device.online", 1));
+    awaitUntil("dead", 20_000, () -> rows(sub, "dead") == 1);
+    assertEquals(0, r.received());
+    String error = f.text("SELECT last_error FROM webhook_deliveries WHERE subscription_id = '" + sub + "'");
+    assertTrue(error.startsWith("target refused: host 127.0.0.1 resolves to a loopback"), error);
+    assertNull(f.text("SELECT last_status_code FROM webhook_deliveries WHERE subscription_id = '" + sub + "'"));
+  }
+
+  @Test
+  void plainHttpIsRefusedAtDeliveryWithoutTheFlag() {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "*");
+    f.deploy(f.config().put("webhooks.allow-http", false).put("webhooks.max-attempts", 1));
+    f.send(f.event(tenant, "device.online", 1));
+    awaitUntil("dead", 20_000, () -> rows(sub, "dead") == 1);
+    assertEquals(0, r.received());
+    assertTrue(f.text("SELECT last_error FROM webhook_deliveries WHERE subscription_id = '" + sub + "'")
+        .contains("must be https"));
+  }
+
+  @Test
+  void malformedEventsAreSkippedAndCommittedPast() {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "*");
+    f.deploy(f.config());
+    f.sendRaw("1", "{not json".getBytes(StandardCharsets.UTF_8));
+    f.sendRaw("1", new JsonObject().put("eventId", "nope").put("type", "x").put("tenantId", tenant.toString())
+        .put("deviceId", 1).put("deviceKind", "mqtt").put("occurredAt", "2026-01-01T00:00:00.000Z").toBuffer().getBytes());
+    f.send(f.event(tenant, "device.online", 1));
+    awaitUntil("the valid one", 20_000, () -> rows(sub, "succeeded") == 1);
+    assertEquals(1, rows(sub, null));
+  }
+
+  @Test
+  void deliverNowAttemptsTheTenantsRowAndRepliesItsOutcome() throws Exception {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID other = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "nothing.matches");
+    f.deploy(f.config().put("webhooks.poll-interval-ms", 60_000));
+    UUID eventId = UUID.randomUUID();
+    // the row as the API's test endpoint would insert it; far in the future so only deliver-now sends it
+    f.execute("INSERT INTO webhook_deliveries (subscription_id, tenant_id, event_id, event_type, body, occurred_at, "
+        + "next_attempt_at) VALUES ('" + sub + "', '" + tenant + "', '" + eventId + "', 'webhook.test', "
+        + "'{\"type\":\"webhook.test\"}', now(), now() + interval '1 hour')");
+    long id = f.count("SELECT id FROM webhook_deliveries WHERE event_id = '" + eventId + "'");
+
+    try {
+      WebhooksFixture.await(f.vertx.eventBus().request(WebhookAddresses.DELIVER_NOW,
+          new DeliveryRequest(id, other.toString())));
+      throw new AssertionError("another tenant's request must fail");
+    } catch (ReplyException expected) {
+      assertEquals(404, expected.failureCode());
+    }
+    assertEquals(0, r.received());
+
+    DeliveryOutcome outcome = (DeliveryOutcome) WebhooksFixture.await(f.vertx.eventBus().request(
+        WebhookAddresses.DELIVER_NOW, new DeliveryRequest(id, tenant.toString()))).body();
+    assertEquals(new DeliveryOutcome(id, "succeeded", 1, 200, ""), outcome);
+    assertEquals(1, r.received());
+    assertEquals("webhook.test", r.requests.get(0).header("X-Gridline-Event"));
+
+    DeliveryOutcome again = (DeliveryOutcome) WebhooksFixture.await(f.vertx.eventBus().request(
+        WebhookAddresses.DELIVER_NOW, new DeliveryRequest(id, tenant.toString()))).body();
+    assertEquals("succeeded", again.status());
+    assertEquals(1, r.received(), "a succeeded delivery is never sent again");
+    assertFalse(r.requests.isEmpty());
+  }
+
+  @Test
+  void oneDevicesEventsArriveInOrderWithTheUrlsHostHeader() {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, "http://localhost:" + r.port() + "/ordered", "s", "*");
+    f.deploy(f.config());
+    List<String> sent = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      DeviceEvent e = f.event(tenant, "telemetry.decoded", 77);
+      sent.add(e.eventId());
+      f.send(e);
+    }
+    awaitUntil("all 25", 20_000, () -> rows(sub, "succeeded") == 25);
+    assertEquals(sent, r.requests.stream().map(q -> q.header("X-Gridline-Delivery")).toList());
+    assertEquals("localhost:" + r.port(), r.requests.get(0).header("Host"));
+    assertEquals("/ordered", r.requests.get(0).uri());
+  }
+
+  @Test
+  void redirectsAreNotFollowed() {
+    Receiver r = receiver(n -> 302, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "*");
+    f.deploy(f.config().put("webhooks.max-attempts", 1));
+    f.send(f.event(tenant, "device.online", 1));
+    awaitUntil("dead", 20_000, () -> rows(sub, "dead") == 1);
+    assertEquals(1, r.received());
+    assertEquals("302", f.text("SELECT last_status_code FROM webhook_deliveries WHERE subscription_id = '" + sub + "'"));
+    assertTrue(f.text("SELECT last_error FROM webhook_deliveries WHERE subscription_id = '" + sub + "'")
+        .contains("redirects are not followed"));
+  }
+
+  @Test
+  void anOpenCircuitPostponesDeliveriesWithoutCountingAttempts() {
+    Receiver r = receiver(n -> 500, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "*");
+    f.deploy(f.config().put("webhooks.max-concurrency-per-endpoint", 1).put("webhooks.circuit-failure-threshold", 2)
+        .put("webhooks.circuit-open-ms", 60_000));
+    for (int i = 1; i <= 5; i++) {
+      f.send(f.event(tenant, "device.online", i));
+    }
+    awaitUntil("5 rows", 20_000, () -> rows(sub, null) == 5);
+    awaitUntil("two failures", 20_000, () -> r.received() == 2);
+    sleep(1_500);
+    assertEquals(2, r.received(), "circuit open: nothing more sent");
+    assertEquals(2, f.count("SELECT sum(attempts) FROM webhook_deliveries WHERE subscription_id = '" + sub + "'"));
+    // held back, not failed: the claim leaves an open endpoint's rows in the table until the circuit lets a trial through
+    assertEquals(5, f.count("SELECT count(*) FROM webhook_deliveries WHERE subscription_id = '" + sub + "' "
+        + "AND status IN ('pending', 'retrying')"));
+  }
+
+  @Test
+  void twoInstancesShareTheWorkWithoutSendingAnythingTwice() {
+    Receiver r = receiver(n -> 200, 20);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "*");
+    f.deployInstances(f.config(), 2);
+    for (int i = 1; i <= 60; i++) {
+      f.send(f.event(tenant, "telemetry.decoded", i % 7));
+    }
+    awaitUntil("60 succeeded", 30_000, () -> rows(sub, "succeeded") == 60);
+    sleep(500);
+    assertEquals(60, r.received());
+    assertEquals(60, r.successes.size());
+  }
+}
