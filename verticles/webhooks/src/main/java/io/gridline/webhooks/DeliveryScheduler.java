@@ -11,11 +11,14 @@ import java.net.URI;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * The delivery workers of one verticle instance: claims due rows while it has free slots ({@code webhooks.concurrency})
  * and admits each through its endpoint's gate. Rows of endpoints without a free slot or with an open circuit are not
  * claimed at all (their URLs are excluded from the claim), so a slow or dead endpoint never takes the slots of the
- * others; one that slips through a race is handed back at once (busy) or for the circuit's open time (postponed
- * without counting an attempt). Deliveries of one subscription for one device go out one at a time in outbox order:
+ * others. Rows a claim brings for an endpoint whose slots are taken wait here, leased, in a per-endpoint queue and
+ * start as its slots free (no database round trip per delivery: a claim serves many), as long as their lease leaves
+ * room for a whole attempt — one whose lease runs short is dropped and simply becomes due again when the lease ends.
+ * Rows of an endpoint whose circuit opened are handed back for the circuit's open time (postponed without counting an
+ * attempt). Deliveries of one subscription for one device go out one at a time in outbox order:
  * a lane with an attempt in flight is excluded from the claim, and a second row of the same lane in one claim is
  * handed back. Runs on the verticle's event loop only.
  */
@@ -43,6 +49,12 @@ final class DeliveryScheduler {
   private final Map<String, Long> lanes = new HashMap<>();
   /** delivery id → its attempt's result, while in flight */
   private final Map<Long, Future<DeliveryAttempt.Result>> inFlight = new HashMap<>();
+  /** endpoint → claimed rows waiting for one of its slots, in claim (outbox) order */
+  private final Map<String, ArrayDeque<ClaimedDelivery>> waiting = new HashMap<>();
+  /** delivery id → the endpoint whose queue holds it */
+  private final Map<Long, String> waitingIds = new HashMap<>();
+  /** a queued row starts only with at least this much of its lease left: a whole attempt plus recording it */
+  private final long minLeaseLeftMs;
   private boolean claiming;
   private Future<Integer> claim = Future.succeededFuture(0);
   private boolean again;
@@ -59,6 +71,7 @@ final class DeliveryScheduler {
     this.targets = targets;
     this.concurrency = settings.concurrency();
     this.pollIntervalMs = settings.pollIntervalMs();
+    this.minLeaseLeftMs = settings.timeoutMs() + 1_000;
   }
 
   void start() {
@@ -74,14 +87,16 @@ final class DeliveryScheduler {
       again = true;
       return;
     }
-    int free = concurrency - inFlight.size();
+    int free = concurrency - inFlight.size() - waitingIds.size();
     if (free <= 0) {
       return;
     }
     claiming = true;
     again = false;
     int limit = Math.min(free, MAX_CLAIM);
-    claim = store.claim(limit, gate.blockedUrls(), lanes.keySet()).compose(this::admitAll);
+    Set<String> skipUrls = new HashSet<>(gate.blockedUrls());
+    waiting.values().forEach(q -> q.forEach(d -> skipUrls.add(d.url())));
+    claim = store.claim(limit, skipUrls, lanes.keySet()).compose(this::admitAll);
     claim.onComplete(ar -> {
           claiming = false;
           if (ar.failed()) {
@@ -113,15 +128,73 @@ final class DeliveryScheduler {
         continue;
       }
       String endpoint = endpointOf(d.url());
-      Admission admission = gate.admit(endpoint, d.url());
+      ArrayDeque<ClaimedDelivery> queue = waiting.get(endpoint);
+      Admission admission = queue != null && !queue.isEmpty() ? Admission.BUSY : gate.admit(endpoint, d.url());
       switch (admission) {
         case GO -> start(d, endpoint);
-        case BUSY -> handBack.add(new Reschedule(d, now));
-        case CIRCUIT_OPEN -> handBack.add(new Reschedule(d,
-            OffsetDateTime.ofInstant(Instant.ofEpochMilli(gate.openUntil(endpoint)), ZoneOffset.UTC)));
+        case BUSY -> {
+          waiting.computeIfAbsent(endpoint, k -> new ArrayDeque<>()).addLast(d);
+          waitingIds.put(d.id(), endpoint);
+        }
+        case CIRCUIT_OPEN -> handBack.add(new Reschedule(d, circuitEnd(endpoint)));
       }
     }
     return store.reschedule(handBack).map(claimed.size());
+  }
+
+  private OffsetDateTime circuitEnd(String endpoint) {
+    return OffsetDateTime.ofInstant(Instant.ofEpochMilli(gate.openUntil(endpoint)), ZoneOffset.UTC);
+  }
+
+  /** Starts the endpoint's queued rows while it has slots; hands them all back if its circuit opened. */
+  private void startWaiting(String endpoint) {
+    ArrayDeque<ClaimedDelivery> queue = waiting.get(endpoint);
+    List<Reschedule> handBack = new ArrayList<>();
+    while (queue != null && !queue.isEmpty() && !stopping) {
+      ClaimedDelivery d = queue.peekFirst();
+      if (lanes.containsKey(d.lane())) {
+        break; // its device's previous delivery is still in flight: keep the order, wait for it
+      }
+      long leaseLeft = d.leasedUntil().toInstant().toEpochMilli() - System.currentTimeMillis();
+      if (leaseLeft < minLeaseLeftMs) {
+        unqueue(queue, endpoint); // not enough lease for an attempt: it becomes due again when the lease ends
+        continue;
+      }
+      Admission admission = gate.admit(endpoint, d.url());
+      if (admission == Admission.BUSY) {
+        break;
+      }
+      unqueue(queue, endpoint);
+      if (admission == Admission.GO) {
+        start(d, endpoint);
+      } else {
+        handBack.add(new Reschedule(d, circuitEnd(endpoint)));
+        while (!queue.isEmpty()) {
+          handBack.add(new Reschedule(unqueue(queue, endpoint), circuitEnd(endpoint)));
+        }
+      }
+    }
+    if (queue != null && queue.isEmpty()) {
+      waiting.remove(endpoint);
+    }
+    store.reschedule(handBack).onFailure(err -> log.warn("handing back {} deliveries failed ({}); they are due again"
+        + " when their lease ends", handBack.size(), err.getMessage()));
+  }
+
+  private ClaimedDelivery unqueue(ArrayDeque<ClaimedDelivery> queue, String endpoint) {
+    ClaimedDelivery d = queue.pollFirst();
+    waitingIds.remove(d.id(), endpoint);
+    return d;
+  }
+
+  /** Every queued row, taken out of the queues (at stop, to hand them back). */
+  private List<Reschedule> drainWaiting() {
+    List<Reschedule> out = new ArrayList<>();
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    waiting.values().forEach(q -> q.forEach(d -> out.add(new Reschedule(d, now))));
+    waiting.clear();
+    waitingIds.clear();
+    return out;
   }
 
   private Future<DeliveryAttempt.Result> start(ClaimedDelivery d, String endpoint) {
@@ -142,6 +215,7 @@ final class DeliveryScheduler {
       if (drained != null && inFlight.isEmpty()) {
         drained.tryComplete();
       }
+      startWaiting(endpoint);
       wake();
     });
     return result;
@@ -161,6 +235,16 @@ final class DeliveryScheduler {
     }
     if (stopping) {
       return store.state(id, tenantId);
+    }
+    String queuedAt = waitingIds.get(id);
+    if (queuedAt != null) {
+      // already claimed here and waiting for a slot: take it out of the queue, so it is not sent twice
+      ArrayDeque<ClaimedDelivery> queue = waiting.get(queuedAt);
+      queue.removeIf(d -> d.id() == id);
+      waitingIds.remove(id);
+      if (queue.isEmpty()) {
+        waiting.remove(queuedAt);
+      }
     }
     return store.claimOne(id, tenantId).compose(claimed -> {
       if (claimed.isEmpty()) {
@@ -199,8 +283,8 @@ final class DeliveryScheduler {
   Future<Void> stop(long graceMs) {
     stopping = true;
     vertx.cancelTimer(timer);
-    // a claim under way hands its rows back (stopping) before the attempts are counted
-    return claim.<Void>transform(ar -> {
+    // a claim under way hands its rows back (stopping) before the attempts are counted; so do the queued rows
+    return claim.<Void>transform(ar -> store.reschedule(drainWaiting()).otherwise((Void) null)).<Void>transform(ar -> {
       if (inFlight.isEmpty()) {
         return Future.succeededFuture();
       }
