@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.gridline.codecs.Rfc3339;
 import io.gridline.contracts.Topics;
+import io.gridline.devservices.Waits;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
@@ -42,7 +43,7 @@ class BacklogTest {
       fx.producer.flush();
 
       JsonObject config = fx.config().put("processor.max-in-flight", 2000);
-      ProcessorFixture.await(fx.vertx.deployVerticle(new StreamProcessorVerticle(), new DeploymentOptions().setConfig(config)));
+      Waits.await(fx.vertx.deployVerticle(new StreamProcessorVerticle(), new DeploymentOptions().setConfig(config)));
       long t0 = System.nanoTime();
       assertEquals(n, fx.await(Topics.TELEMETRY_DECODED, j -> ids.contains(j.getLong("deviceId")), n).size());
       System.out.printf("backlog of %d records decoded in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);

@@ -2,10 +2,10 @@ package io.gridline.processor;
 
 import io.gridline.contracts.Topics;
 import io.gridline.devservices.TestStores;
+import io.gridline.devservices.Waits;
 import io.gridline.runtime.PgUrl;
 import io.gridline.sql.Migrations;
 import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
@@ -98,12 +98,13 @@ final class ProcessorFixture implements AutoCloseable {
   }
 
   void deploy() {
-    deployment = await(vertx.deployVerticle(new StreamProcessorVerticle(), new DeploymentOptions().setConfig(config())));
+    deployment = Waits.await(vertx.deployVerticle(new StreamProcessorVerticle(),
+        new DeploymentOptions().setConfig(config())));
   }
 
   void undeploy() {
     if (deployment != null) {
-      await(vertx.undeploy(deployment));
+      Waits.await(vertx.undeploy(deployment));
       deployment = null;
     }
   }
@@ -118,13 +119,14 @@ final class ProcessorFixture implements AutoCloseable {
 
   UUID tenant() {
     UUID id = UUID.randomUUID();
-    await(db.preparedQuery("INSERT INTO tenants (id, name, max_devices) VALUES ($1, 'test', 1000)").execute(Tuple.of(id)));
+    Waits.await(db.preparedQuery("INSERT INTO tenants (id, name, max_devices) VALUES ($1, 'test', 1000)")
+        .execute(Tuple.of(id)));
     return id;
   }
 
   /** A registered mqtt device: its registry id. */
   long device(UUID tenant, String mac, JsonObject metadata) {
-    RowSet<Row> rows = await(db.preparedQuery("INSERT INTO devices (tenant_id, kind, external_id, metadata) "
+    RowSet<Row> rows = Waits.await(db.preparedQuery("INSERT INTO devices (tenant_id, kind, external_id, metadata) "
         + "VALUES ($1, 'mqtt', $2, $3) RETURNING id").execute(Tuple.of(tenant, mac, metadata)));
     return rows.iterator().next().getInteger("id");
   }
@@ -179,7 +181,7 @@ final class ProcessorFixture implements AutoCloseable {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("expected " + count + " records on " + topic + ", got " + found.size() + ": " + found);
       }
-      sleep(50);
+      Waits.sleep(50);
     }
   }
 
@@ -216,30 +218,13 @@ final class ProcessorFixture implements AutoCloseable {
     }
   }
 
-  static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
-  static <T> T await(Future<T> future) {
-    try {
-      return future.await(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("no answer within 30 s", e);
-    }
-  }
-
   @Override
   public void close() throws Exception {
     undeploy();
     closing = true;
     collector.join(5_000);
     producer.close();
-    await(db.close());
-    await(vertx.close());
+    Waits.await(db.close());
+    Waits.await(vertx.close());
   }
 }

@@ -1,6 +1,6 @@
 package io.gridline.processor;
 
-import static io.gridline.processor.ProcessorFixture.await;
+import static io.gridline.devservices.Waits.await;
 import static io.gridline.processor.ProcessorFixture.payload;
 import static io.gridline.processor.ProcessorFixture.randomMac;
 import static io.gridline.processor.ProcessorFixture.topic;
@@ -16,6 +16,7 @@ import io.gridline.contracts.registry.DeviceChanged;
 import io.gridline.contracts.registry.RegistryAddresses;
 import io.gridline.contracts.registry.RegistryCacheKeys;
 import io.gridline.contracts.telemetry.TelemetryRejected.Reasons;
+import io.gridline.devservices.Waits;
 import io.gridline.runtime.Readiness;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.json.JsonArray;
@@ -230,7 +231,7 @@ class StreamProcessorTest {
     await(redis.del(List.of(RegistryCacheKeys.mqttDevice(mac))));
     fx.vertx.eventBus().publish(RegistryAddresses.DEVICE_CHANGED,
         new DeviceChanged(id, tenant.toString(), "mqtt", mac, DeviceChanged.Change.UPDATED));
-    ProcessorFixture.sleep(200);
+    Waits.sleep(200);
     fx.publish(mac, t, payload(now() - 2000, "D204"));
     JsonObject d = fx.await(Topics.TELEMETRY_DECODED,
         j -> j.getLong("deviceId") == id && j.getJsonArray("values").size() == 1, 1).get(0);
@@ -240,7 +241,7 @@ class StreamProcessorTest {
     await(redis.del(List.of(RegistryCacheKeys.mqttDevice(mac))));
     fx.vertx.eventBus().publish(RegistryAddresses.DEVICE_CHANGED,
         new DeviceChanged(id, tenant.toString(), "mqtt", mac, DeviceChanged.Change.DELETED));
-    ProcessorFixture.sleep(200);
+    Waits.sleep(200);
     fx.publish(mac, t, payload(now() - 1000, "D204"));
     JsonObject rejected = fx.await(Topics.TELEMETRY_DLQ, j -> mac.equals(j.getString("mac")), 1).get(0);
     assertEquals(Reasons.UNKNOWN_DEVICE, rejected.getString("reason"));
@@ -254,9 +255,9 @@ class StreamProcessorTest {
       fx.publish(mac, topic(mac, 1, 5), payload(now() - 10_000 + i, "00D7024E01F4"));
     }
     fx.await(Topics.TELEMETRY_DECODED, j -> j.getLong("deviceId") == id, 5);
-    ProcessorFixture.sleep(300);
+    Waits.sleep(300);
     assertEquals(1, fx.values(Topics.EVENTS, j -> j.getLong("deviceId") == id).size());
-    ProcessorFixture.sleep(ProcessorFixture.EVENT_INTERVAL_MS);
+    Waits.sleep(ProcessorFixture.EVENT_INTERVAL_MS);
     fx.publish(mac, topic(mac, 1, 5), payload(now(), "00D7024E01F4"));
     fx.await(Topics.EVENTS, j -> j.getLong("deviceId") == id, 2);
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.gridline.contracts.Topics;
 import io.gridline.contracts.telemetry.DecodedTelemetry;
+import io.gridline.devservices.Waits;
 import io.gridline.runtime.GridlineConfig;
 import io.gridline.runtime.KafkaClients;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -28,14 +29,14 @@ class ConsumerLagTest {
           KafkaClients.consumerConfig(GridlineConfig.of(f.config()), "lag-test"));
       Set<TopicPartition> all = Set.of(new TopicPartition(Topics.TELEMETRY_DECODED, 0),
           new TopicPartition(Topics.TELEMETRY_DECODED, 1), new TopicPartition(Topics.TELEMETRY_DECODED, 2));
-      SinkFixture.await(consumer.assign(all));
+      Waits.await(consumer.assign(all));
       consumer.pause();   // assigned, never fetching: every record is lag
       ConsumerLag lag = new ConsumerLag(f.vertx, consumer, meters, "t", 100);
       f.vertx.runOnContext(v -> lag.start());
-      SinkFixture.awaitUntil("lag of 5", 20_000,
+      Waits.until("lag of 5", 20_000,
           () -> meters.get("gridline.sink.consumer.lag").gauge().value() == 5.0);
       f.vertx.runOnContext(v -> lag.stop());
-      SinkFixture.await(consumer.close());
+      Waits.await(consumer.close());
       assertEquals(0, meters.find("gridline.sink.consumer.lag").gauges().size());
     }
   }

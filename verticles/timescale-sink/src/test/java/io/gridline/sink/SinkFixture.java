@@ -6,10 +6,10 @@ import io.gridline.contracts.Topics;
 import io.gridline.contracts.telemetry.DecodedTelemetry;
 import io.gridline.devservices.EmbeddedKafka;
 import io.gridline.devservices.TestStores;
+import io.gridline.devservices.Waits;
 import io.gridline.runtime.PgUrl;
 import io.gridline.sql.Migrations;
 import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -99,17 +98,18 @@ final class SinkFixture implements AutoCloseable {
   }
 
   void deploy(JsonObject config) {
-    deployment = await(vertx.deployVerticle(new TimescaleSinkVerticle(), new DeploymentOptions().setConfig(config)));
+    deployment = Waits.await(vertx.deployVerticle(new TimescaleSinkVerticle(),
+        new DeploymentOptions().setConfig(config)));
   }
 
   /** {@code --instances timescale-sink=n}: n instances, one Kafka consumer each in the same group. */
   void deployInstances(int n) {
-    deployment = await(vertx.deployVerticle(TimescaleSinkVerticle::new,
+    deployment = Waits.await(vertx.deployVerticle(TimescaleSinkVerticle::new,
         new DeploymentOptions().setConfig(config()).setInstances(n)));
   }
 
   void undeploy() {
-    await(vertx.undeploy(deployment));
+    Waits.await(vertx.undeploy(deployment));
     deployment = null;
   }
 
@@ -164,34 +164,11 @@ final class SinkFixture implements AutoCloseable {
     }
   }
 
-  static void awaitUntil(String what, long timeoutMs, BooleanSupplier condition) {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-  }
-
-  static <T> T await(Future<T> f) {
-    try {
-      return f.await(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("no answer within 30 s", e);
-    }
-  }
-
   @Override
   public void close() {
     producer.close();
     admin.close();
-    await(vertx.close());
+    Waits.await(vertx.close());
     kafka.close();
   }
 }

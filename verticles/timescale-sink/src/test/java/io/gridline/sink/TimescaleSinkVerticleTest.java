@@ -8,6 +8,7 @@ import io.gridline.contracts.telemetry.DecodedTelemetry;
 import io.gridline.contracts.telemetry.DecodedTelemetry.Value;
 import io.gridline.devservices.EmbeddedPg;
 import io.gridline.devservices.TestStores;
+import io.gridline.devservices.Waits;
 import io.gridline.runtime.Meters;
 import io.gridline.runtime.Readiness;
 import io.micrometer.core.instrument.Metrics;
@@ -53,7 +54,7 @@ class TimescaleSinkVerticleTest {
       f.send(reading(7, T0 + 1000, -3.25, 0.1 + 0.2, 1e-9));
       f.send(reading(8, T0, 1.0));
       f.flush();
-      SinkFixture.awaitUntil("7 rows", 20_000, () -> f.count("SELECT count(*) FROM decoded_data") == 7);
+      Waits.until("7 rows", 20_000, () -> f.count("SELECT count(*) FROM decoded_data") == 7);
       try (Connection c = DriverManager.getConnection(TestStores.pgJdbcUrl(f.sinkPgUrl));
           Statement st = c.createStatement();
           ResultSet rs = st.executeQuery("SELECT (extract(epoch FROM \"timestamp\") * 1000)::bigint, device_id, "
@@ -67,7 +68,7 @@ class TimescaleSinkVerticleTest {
             (T0 + 1000) + "/7/1/-3.25", (T0 + 1000) + "/7/2/" + (0.1 + 0.2), (T0 + 1000) + "/7/3/1.0E-9",
             T0 + "/8/1/1.0"), rows);
       }
-      SinkFixture.awaitUntil("offsets of all 3 records committed", 10_000, () -> f.committedRecords() == 3);
+      Waits.until("offsets of all 3 records committed", 10_000, () -> f.committedRecords() == 3);
     }
   }
 
@@ -78,11 +79,11 @@ class TimescaleSinkVerticleTest {
       f.deploy();
       f.send(reading(9, T0, 1.0, 2.0));
       f.flush();
-      SinkFixture.awaitUntil("first reading", 20_000, () -> f.count("SELECT count(*) FROM decoded_data") == 2);
+      Waits.until("first reading", 20_000, () -> f.count("SELECT count(*) FROM decoded_data") == 2);
       f.send(reading(9, T0, 10.0, 20.0, 30.0));   // two rows already there, one new
       f.send(reading(9, T0, 1.0, 2.0));           // a plain retransmission
       f.flush();
-      SinkFixture.awaitUntil("all records committed", 20_000, () -> f.committedRecords() == 3);
+      Waits.until("all records committed", 20_000, () -> f.committedRecords() == 3);
       assertEquals(3, f.count("SELECT count(*) FROM decoded_data"));
       assertEquals(3, f.count("SELECT sum(value)::bigint FROM decoded_data WHERE datapoint_id IN (1, 2)"));
       assertEquals(30, f.count("SELECT value::bigint FROM decoded_data WHERE datapoint_id = 3"));
@@ -103,7 +104,7 @@ class TimescaleSinkVerticleTest {
       f.sendRaw("11", null);
       f.send(reading(11, T0 + 1, 2.0));
       f.flush();
-      SinkFixture.awaitUntil("every record consumed and committed", 20_000, () -> f.committedRecords() == 6);
+      Waits.until("every record consumed and committed", 20_000, () -> f.committedRecords() == 6);
       assertEquals(2, f.count("SELECT count(*) FROM decoded_data WHERE device_id = 11"));
       assertEquals(4.0, counter("gridline.sink.malformed") - before);
     }
@@ -121,18 +122,18 @@ class TimescaleSinkVerticleTest {
         }
         f.send(reading(60, T0, 1.0));
         f.flush();
-        SinkFixture.awaitUntil("the first batch's insert to wait on the uncommitted row", 20_000,
+        Waits.until("the first batch's insert to wait on the uncommitted row", 20_000,
             () -> f.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                 + "AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO decoded_data%'") == 1);
         f.send(reading(60, T0 + 1, 2.0));
         f.flush();
-        SinkFixture.awaitUntil("the second batch's row", 20_000,
+        Waits.until("the second batch's row", 20_000,
             () -> f.count("SELECT count(*) FROM decoded_data WHERE device_id = 60") == 1);
         Thread.sleep(300);
         assertEquals(0, f.committedRecords(), "the second batch may not commit past the first, still unwritten");
         blocker.rollback();
       }
-      SinkFixture.awaitUntil("both offsets committed", 20_000, () -> f.committedRecords() == 2);
+      Waits.until("both offsets committed", 20_000, () -> f.committedRecords() == 2);
       assertEquals(3, f.count("SELECT sum(value)::bigint FROM decoded_data WHERE device_id = 60"));
     }
   }
@@ -149,13 +150,13 @@ class TimescaleSinkVerticleTest {
         f.flush();
       });
       producer.start();
-      SinkFixture.awaitUntil("some rows", 20_000, () -> f.count("SELECT count(*) FROM decoded_data") > 3_000);
+      Waits.until("some rows", 20_000, () -> f.count("SELECT count(*) FROM decoded_data") > 3_000);
       f.undeploy();
       long atStop = f.count("SELECT count(*) FROM decoded_data");
       producer.join();
       assertTrue(atStop < readings * 3L, "stopped mid-stream: " + atStop);
       f.deploy();
-      SinkFixture.awaitUntil("all offsets committed", 30_000, () -> f.committedRecords() == readings);
+      Waits.until("all offsets committed", 30_000, () -> f.committedRecords() == readings);
       assertEquals(readings * 3L, f.count("SELECT count(*) FROM decoded_data"));
       assertEquals(readings, f.count("SELECT count(DISTINCT (\"timestamp\", device_id)) FROM decoded_data"));
       assertEquals(0, f.count("SELECT count(*) FROM decoded_data WHERE datapoint_id = 2 AND value <> "
@@ -171,26 +172,26 @@ class TimescaleSinkVerticleTest {
       f.deploy();
       f.send(reading(30, T0, 1.0));
       f.flush();
-      SinkFixture.awaitUntil("first row", 20_000, () -> f.count("SELECT count(*) FROM decoded_data") == 1);
-      SinkFixture.awaitUntil("first offset", 10_000, () -> f.committedRecords() == 1);
+      Waits.until("first row", 20_000, () -> f.count("SELECT count(*) FROM decoded_data") == 1);
+      Waits.until("first offset", 10_000, () -> f.committedRecords() == 1);
 
       pg.close();
       for (int i = 1; i <= 200; i++) {
         f.send(reading(30, T0 + i, i, i));
       }
       f.flush();
-      SinkFixture.awaitUntil("readiness to report the outage", 20_000, () -> {
-        CheckResult r = SinkFixture.await(Readiness.of(f.vertx).checks().checkStatus());
+      Waits.until("readiness to report the outage", 20_000, () -> {
+        CheckResult r = Waits.await(Readiness.of(f.vertx).checks().checkStatus());
         return r.getUp() != Boolean.TRUE && r.toJson().encode().contains("writing decoded_data failed");
       });
       Thread.sleep(500);
       assertEquals(1, f.committedRecords(), "no offset may be committed while the rows are not stored");
 
       pg = TestStores.restart(pg);
-      SinkFixture.awaitUntil("all offsets committed after the restart", 30_000, () -> f.committedRecords() == 201);
+      Waits.until("all offsets committed after the restart", 30_000, () -> f.committedRecords() == 201);
       assertEquals(401, f.count("SELECT count(*) FROM decoded_data"));
-      SinkFixture.awaitUntil("readiness back up", 10_000,
-          () -> SinkFixture.await(Readiness.of(f.vertx).checks().checkStatus()).getUp() == Boolean.TRUE);
+      Waits.until("readiness back up", 10_000,
+          () -> Waits.await(Readiness.of(f.vertx).checks().checkStatus()).getUp() == Boolean.TRUE);
     } finally {
       pg.close();
     }
@@ -204,10 +205,10 @@ class TimescaleSinkVerticleTest {
         f.send(reading(70 + i % 7, T0 + i, i, -i));
       }
       f.flush();
-      SinkFixture.awaitUntil("all offsets committed", 30_000, () -> f.committedRecords() == 2_000);
+      Waits.until("all offsets committed", 30_000, () -> f.committedRecords() == 2_000);
       assertEquals(4_000, f.count("SELECT count(*) FROM decoded_data"));
-      SinkFixture.awaitUntil("both instances ready", 10_000,
-          () -> SinkFixture.await(Readiness.of(f.vertx).checks().checkStatus()).getUp() == Boolean.TRUE);
+      Waits.until("both instances ready", 10_000,
+          () -> Waits.await(Readiness.of(f.vertx).checks().checkStatus()).getUp() == Boolean.TRUE);
     }
   }
 
@@ -219,7 +220,7 @@ class TimescaleSinkVerticleTest {
       f.deploy();
       f.send(reading(40, T0, 4.0, 5.0));
       f.flush();
-      SinkFixture.awaitUntil("rows in the sink database", 20_000,
+      Waits.until("rows in the sink database", 20_000,
           () -> SinkFixture.count(series, "SELECT count(*) FROM decoded_data") == 2);
       assertEquals(0, SinkFixture.count(metadata, "SELECT count(*) FROM pg_tables WHERE tablename = 'decoded_data'"));
     }
@@ -234,7 +235,7 @@ class TimescaleSinkVerticleTest {
       f.deploy(f.config().put("sink.retention", "P30D"));
       f.send(reading(50, T0, 1.0));
       f.flush();
-      SinkFixture.awaitUntil("row", 20_000, () -> f.count("SELECT count(*) FROM decoded_data") == 1);
+      Waits.until("row", 20_000, () -> f.count("SELECT count(*) FROM decoded_data") == 1);
     }
   }
 }

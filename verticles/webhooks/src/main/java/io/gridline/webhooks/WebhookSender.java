@@ -12,9 +12,16 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TrustOptions;
 import java.net.InetSocketAddress;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * POSTs one attempt to a checked target: connects to the address the SSRF guard checked (never resolves the name
@@ -34,7 +41,11 @@ final class WebhookSender {
   private final HttpClientAgent client;
   private final long timeoutMs;
 
-  WebhookSender(Vertx vertx, long timeoutMs, int maxPerEndpoint) {
+  /**
+   * @param trust what https receivers' certificates are checked against: null = the JDK trust store, otherwise
+   *     {@link #trustOptions}
+   */
+  WebhookSender(Vertx vertx, long timeoutMs, int maxPerEndpoint, TrustOptions trust) {
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
     HttpClientOptions options = new HttpClientOptions()
@@ -43,6 +54,9 @@ final class WebhookSender {
         .setForceSni(true)
         .setKeepAlive(true)
         .setMaxRedirects(0);
+    if (trust != null) {
+      options.setTrustOptions(trust);
+    }
     client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxPerEndpoint));
   }
 
@@ -86,13 +100,70 @@ final class WebhookSender {
     return done.future();
   }
 
+  /**
+   * {@code webhooks.tls.trust-path}: null when empty (the JDK trust store only); otherwise the JDK trust store's CAs
+   * plus every certificate of that PEM file (read through {@link PemTrustOptions}), in one PKIX trust manager — so
+   * hostname verification and the chain check work as for the JDK defaults. Blocking (reads files): not on an event
+   * loop. Fails when the file cannot be read or holds no certificate.
+   */
+  static TrustOptions trustOptions(Vertx vertx, String trustPath) throws Exception {
+    if (trustPath == null || trustPath.isBlank()) {
+      return null;
+    }
+    X509Certificate[] extra;
+    try {
+      extra = x509(new PemTrustOptions().addCertPath(trustPath).getTrustManagerFactory(vertx)).getAcceptedIssuers();
+    } catch (Exception e) {
+      throw new IllegalArgumentException("webhooks.tls.trust-path " + trustPath + ": " + e.getMessage(), e);
+    }
+    if (extra.length == 0) {
+      throw new IllegalArgumentException("webhooks.tls.trust-path " + trustPath + " holds no PEM certificate");
+    }
+    TrustManagerFactory jdk = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    jdk.init((KeyStore) null);
+    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+    store.load(null, null);
+    int n = 0;
+    for (X509Certificate ca : x509(jdk).getAcceptedIssuers()) {
+      store.setCertificateEntry("jdk-" + n++, ca);
+    }
+    for (X509Certificate ca : extra) {
+      store.setCertificateEntry("extra-" + n++, ca);
+    }
+    TrustManagerFactory both = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    both.init(store);
+    return TrustOptions.wrap(both);
+  }
+
+  private static X509TrustManager x509(TrustManagerFactory factory) {
+    for (TrustManager tm : factory.getTrustManagers()) {
+      if (tm instanceof X509TrustManager x) {
+        return x;
+      }
+    }
+    throw new IllegalStateException("no X509TrustManager in " + factory.getAlgorithm());
+  }
+
   private static String pathAndQuery(Target target) {
     String path = target.uri().getRawPath();
     String query = target.uri().getRawQuery();
     return (path == null || path.isEmpty() ? "/" : path) + (query == null ? "" : "?" + query);
   }
 
-  private static String describe(Throwable err) {
+  /**
+   * The failure and, when it wraps one, its root cause — Netty's TLS failures say only "Failed to create SSL
+   * connection" while the cause says why (no matching subject alternative name, unknown CA, …).
+   */
+  static String describe(Throwable err) {
+    String text = oneLine(err);
+    Throwable root = err;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == err ? text : text + " (" + oneLine(root) + ")";
+  }
+
+  private static String oneLine(Throwable err) {
     String message = err.getMessage();
     return err.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }

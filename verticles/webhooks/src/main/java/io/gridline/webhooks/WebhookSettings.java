@@ -7,7 +7,7 @@ import java.time.format.DateTimeParseException;
 /** The {@code webhooks.*} keys (declared in {@code config/gridline.yaml}), read once at start. */
 record WebhookSettings(long timeoutMs, Duration backoffBase, Duration backoffMax, int maxAttempts, Duration maxAge,
     int disableAfter, int maxConcurrencyPerEndpoint, int concurrency, long pollIntervalMs, int circuitFailureThreshold,
-    long circuitOpenMs) {
+    long circuitOpenMs, String trustPath) {
 
   /**
    * How long a claimed row stays invisible to other workers while its attempt runs: the HTTP timeout plus room for the
@@ -29,7 +29,8 @@ record WebhookSettings(long timeoutMs, Duration backoffBase, Duration backoffMax
         (int) positive(config, "webhooks.concurrency", 64),
         positive(config, "webhooks.poll-interval-ms", 200),
         (int) positive(config, "webhooks.circuit-failure-threshold", 5),
-        positive(config, "webhooks.circuit-open-ms", 30_000));
+        positive(config, "webhooks.circuit-open-ms", 30_000),
+        config.string("webhooks.tls.trust-path", "").trim());
   }
 
   private static long positive(GridlineConfig config, String key, long fallback) {

@@ -60,12 +60,15 @@ public final class WebhooksVerticle extends VerticleBase {
     metrics = new WebhookMetrics(meters, String.valueOf(instance));
     gate = new EndpointGate(settings.maxConcurrencyPerEndpoint(), settings.circuitFailureThreshold(),
         settings.circuitOpenMs(), meters, String.valueOf(instance));
-    sender = new WebhookSender(vertx, settings.timeoutMs(), settings.maxConcurrencyPerEndpoint());
     DeliveryStore store = new DeliveryStore(pool, settings.leaseMs());
-    DeliveryAttempt attempt = new DeliveryAttempt(vertx, targets, secrets, sender, store, settings, metrics);
-    scheduler = new DeliveryScheduler(vertx, store, attempt, gate, targets, settings);
 
-    return vertx.executeBlocking(() -> KafkaClients.consumer(vertx, config, SPEC.name()))
+    return vertx.executeBlocking(() -> WebhookSender.trustOptions(vertx, settings.trustPath()))
+        .compose(trust -> {
+          sender = new WebhookSender(vertx, settings.timeoutMs(), settings.maxConcurrencyPerEndpoint(), trust);
+          DeliveryAttempt attempt = new DeliveryAttempt(vertx, targets, secrets, sender, store, settings, metrics);
+          scheduler = new DeliveryScheduler(vertx, store, attempt, gate, targets, settings);
+          return vertx.executeBlocking(() -> KafkaClients.consumer(vertx, config, SPEC.name()));
+        })
         .compose(consumer -> {
           feed = new EventFeed(vertx, consumer, pool, new OutboxWriter(), scheduler::wake, meters);
           Readiness.of(vertx).register(readinessCheck, feed::probe);

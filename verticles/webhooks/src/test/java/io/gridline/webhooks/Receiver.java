@@ -3,6 +3,7 @@ package io.gridline.webhooks;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +17,8 @@ import java.util.function.IntUnaryOperator;
  * {@code delayMs} (a timer, never blocking), and keeps what it got.
  */
 final class Receiver implements AutoCloseable {
-  record Request(String uri, MultiMap headers, String body, int answered) {
+  /** {@code sni}: the TLS server name the client indicated (null over plain http). */
+  record Request(String uri, MultiMap headers, String body, int answered, String sni) {
     String header(String name) {
       return headers.get(name);
     }
@@ -30,15 +32,24 @@ final class Receiver implements AutoCloseable {
   volatile IntUnaryOperator status;
   volatile long delayMs;
 
+  private final String scheme;
+
   Receiver(Vertx vertx, IntUnaryOperator status, long delayMs) {
+    this(vertx, status, delayMs, new HttpServerOptions());
+  }
+
+  /** With {@code options.isSsl()}, an https receiver (its URL says https). */
+  Receiver(Vertx vertx, IntUnaryOperator status, long delayMs, HttpServerOptions options) {
     this.status = status;
     this.delayMs = delayMs;
-    server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+    this.scheme = options.isSsl() ? "https" : "http";
+    server = vertx.createHttpServer(options).requestHandler(req -> req.body().onSuccess(body -> {
       int n = count.incrementAndGet();
       int code = this.status.applyAsInt(n);
       MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
+      String sni = req.connection().indicatedServerName();
       Runnable answer = () -> {
-        requests.add(new Request(req.uri(), headers, body.toString(), code));
+        requests.add(new Request(req.uri(), headers, body.toString(), code, sni));
         if (code / 100 == 2) {
           successes.computeIfAbsent(headers.get("X-Gridline-Delivery"), k -> new AtomicInteger()).incrementAndGet();
         }
@@ -65,7 +76,7 @@ final class Receiver implements AutoCloseable {
   }
 
   String url() {
-    return "http://127.0.0.1:" + server.actualPort() + "/hook?x=1";
+    return scheme + "://127.0.0.1:" + server.actualPort() + "/hook?x=1";
   }
 
   int port() {

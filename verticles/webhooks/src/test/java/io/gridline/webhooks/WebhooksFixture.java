@@ -7,11 +7,11 @@ import io.gridline.contracts.Topics;
 import io.gridline.contracts.events.DeviceEvent;
 import io.gridline.devservices.EmbeddedKafka;
 import io.gridline.devservices.TestStores;
+import io.gridline.devservices.Waits;
 import io.gridline.runtime.PgUrl;
 import io.gridline.runtime.SecretBox;
 import io.gridline.sql.Migrations;
 import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -89,18 +88,18 @@ final class WebhooksFixture implements AutoCloseable {
   }
 
   void deploy(JsonObject config) {
-    deployment = await(vertx.deployVerticle(new WebhooksVerticle(), new DeploymentOptions().setConfig(config)));
+    deployment = Waits.await(vertx.deployVerticle(new WebhooksVerticle(), new DeploymentOptions().setConfig(config)));
   }
 
   /** {@code --instances webhooks=n}: n instances, one Kafka consumer and one set of delivery workers each. */
   void deployInstances(JsonObject config, int n) {
-    deployment = await(vertx.deployVerticle(WebhooksVerticle::new,
+    deployment = Waits.await(vertx.deployVerticle(WebhooksVerticle::new,
         new DeploymentOptions().setConfig(config).setInstances(n)));
   }
 
   void undeploy() {
     if (deployment != null) {
-      await(vertx.undeploy(deployment));
+      Waits.await(vertx.undeploy(deployment));
       deployment = null;
     }
   }
@@ -191,40 +190,13 @@ final class WebhooksFixture implements AutoCloseable {
     return DriverManager.getConnection(TestStores.pgJdbcUrl(pgUrl));
   }
 
-  static void awaitUntil(String what, long timeoutMs, BooleanSupplier condition) {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what);
-      }
-      sleep(50);
-    }
-  }
-
-  static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
-  static <T> T await(Future<T> f) {
-    try {
-      return f.await(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("no answer within 30 s", e);
-    }
-  }
-
   @Override
   public void close() {
     undeploy();
     producer.close();
     admin.close();
-    await(vertx.close());
-    await(receivers.close());
+    Waits.await(vertx.close());
+    Waits.await(receivers.close());
     kafka.close();
   }
 }

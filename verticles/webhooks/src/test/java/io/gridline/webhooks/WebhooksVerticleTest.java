@@ -1,7 +1,8 @@
 package io.gridline.webhooks;
 
-import static io.gridline.webhooks.WebhooksFixture.awaitUntil;
-import static io.gridline.webhooks.WebhooksFixture.sleep;
+import static io.gridline.devservices.Waits.await;
+import static io.gridline.devservices.Waits.sleep;
+import static io.gridline.devservices.Waits.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,9 +13,17 @@ import io.gridline.contracts.events.DeviceEvent;
 import io.gridline.contracts.webhooks.DeliveryOutcome;
 import io.gridline.contracts.webhooks.DeliveryRequest;
 import io.gridline.contracts.webhooks.WebhookAddresses;
+import io.gridline.runtime.DeviceCertificateAuthority;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -70,6 +79,52 @@ class WebhooksVerticleTest {
     return r;
   }
 
+  // ---- TLS: a private CA generated for the test, its certificate in a PEM file for webhooks.tls.trust-path
+
+  private DeviceCertificateAuthority testCa;
+  private Path trustPath;
+
+  private synchronized DeviceCertificateAuthority testCa() {
+    if (testCa == null) {
+      try {
+        Path dir = Files.createTempDirectory("webhooks-tls");
+        dir.toFile().deleteOnExit();
+        testCa = DeviceCertificateAuthority.loadOrGenerate(dir);
+        trustPath = Files.writeString(dir.resolve("receivers-ca.pem"), testCa.caPem());
+        dir.resolve("device-ca.crt.pem").toFile().deleteOnExit();
+        dir.resolve("device-ca.key.pem").toFile().deleteOnExit();
+        trustPath.toFile().deleteOnExit();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return testCa;
+  }
+
+  /** An https receiver on 127.0.0.1 whose certificate (signed by the test CA) names {@code dnsNames} and {@code ips}. */
+  private Receiver httpsReceiver(List<String> dnsNames, List<String> ips) {
+    DeviceCertificateAuthority.Issued cert = testCa().issueServer(dnsNames, ips);
+    HttpServerOptions tls = new HttpServerOptions().setSsl(true).setSni(true)
+        .setKeyCertOptions(new PemKeyCertOptions().setKeyValue(Buffer.buffer(cert.privateKeyPem()))
+            .setCertValue(Buffer.buffer(cert.certificatePem())));
+    Receiver r = new Receiver(f.receivers, n -> 200, 0, tls);
+    receivers.add(r);
+    return r;
+  }
+
+  /**
+   * The fixture's config with a 5 s timeout: a client's first TLS handshake builds its SSL context (the JDK's CAs and
+   * the file's), which can take more than the fixture's 1 s on a busy 2-core machine.
+   */
+  private JsonObject tlsConfig(boolean trustTheTestCa) {
+    JsonObject config = f.config().put("webhooks.timeout-ms", 5_000);
+    return trustTheTestCa ? config.put("webhooks.tls.trust-path", trustPath.toString()) : config;
+  }
+
+  private String lastError(UUID subscription) {
+    return f.text("SELECT last_error FROM webhook_deliveries WHERE subscription_id = '" + subscription + "'");
+  }
+
   /** What a receiver does, written independently of the code under test. */
   private static String hmacHex(String secret, String timestamp, String body) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
@@ -92,7 +147,7 @@ class WebhooksVerticleTest {
     f.deploy(f.config());
     DeviceEvent e = f.event(tenant, "device.online", 7);
     f.send(e);
-    awaitUntil("one success", 20_000, () -> rows(sub, "succeeded") == 1);
+    until("one success", 20_000, () -> rows(sub, "succeeded") == 1);
 
     assertEquals(1, r.requests.size());
     Receiver.Request got = r.requests.get(0);
@@ -118,7 +173,7 @@ class WebhooksVerticleTest {
     double successes = deliveries("succeeded");
     f.deploy(f.config());
     f.send(f.event(tenant, "charging.started", 3));
-    awaitUntil("success", 20_000, () -> rows(sub, "succeeded") == 1);
+    until("success", 20_000, () -> rows(sub, "succeeded") == 1);
     assertEquals(3, deliveries("retry") - retries);
     assertEquals(1, deliveries("succeeded") - successes);
     assertEquals(1, meters.get("gridline.webhooks.latency").timer().count() > 0 ? 1 : 0);
@@ -136,7 +191,7 @@ class WebhooksVerticleTest {
     UUID sub = f.subscribe(tenant, r.url(), "s", "*");
     f.deploy(f.config().put("webhooks.max-attempts", 3).put("webhooks.disable-after", 2));
     f.send(f.event(tenant, "device.offline", 1));
-    awaitUntil("dead", 20_000, () -> rows(sub, "dead") == 1);
+    until("dead", 20_000, () -> rows(sub, "dead") == 1);
     assertEquals(3, f.count("SELECT attempts FROM webhook_deliveries WHERE subscription_id = '" + sub + "'"));
     assertEquals("503", f.text("SELECT last_status_code FROM webhook_deliveries WHERE subscription_id = '" + sub + "'"));
     assertEquals(1, f.count("SELECT consecutive_dead FROM webhook_subscriptions WHERE id = '" + sub + "'"));
@@ -146,14 +201,14 @@ class WebhooksVerticleTest {
     r.status = n -> 200;
     f.execute("UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = now() "
         + "WHERE subscription_id = '" + sub + "' AND status = 'dead'");
-    awaitUntil("redelivered", 20_000, () -> rows(sub, "succeeded") == 1);
+    until("redelivered", 20_000, () -> rows(sub, "succeeded") == 1);
     assertEquals(0, f.count("SELECT consecutive_dead FROM webhook_subscriptions WHERE id = '" + sub + "'"));
     assertEquals(4, r.received());
 
     r.status = n -> 503;
     f.send(f.event(tenant, "device.offline", 2));
     f.send(f.event(tenant, "device.offline", 3));
-    awaitUntil("two more dead", 20_000, () -> rows(sub, "dead") == 2);
+    until("two more dead", 20_000, () -> rows(sub, "dead") == 2);
     assertEquals("f", f.text("SELECT active FROM webhook_subscriptions WHERE id = '" + sub + "'"));
     assertEquals("webhook.disabled: 2 deliveries dead in a row",
         f.text("SELECT status_note FROM webhook_subscriptions WHERE id = '" + sub + "'"));
@@ -172,7 +227,7 @@ class WebhooksVerticleTest {
     for (int i = 1; i <= 30; i++) {
       f.send(f.event(tenant, "telemetry.decoded", i));
     }
-    awaitUntil("fast endpoint got all 30", 10_000, () -> rows(fastSub, "succeeded") == 30);
+    until("fast endpoint got all 30", 10_000, () -> rows(fastSub, "succeeded") == 30);
     long took = System.currentTimeMillis() - t0;
     // the slow endpoint times out (1 s) on at most 2 at a time: it has had only a handful of attempts by now
     assertTrue(took < 8_000, "fast deliveries took " + took + " ms");
@@ -190,10 +245,10 @@ class WebhooksVerticleTest {
     DeviceEvent e = f.event(tenant, "device.online", 5);
     f.send(e);
     f.send(e);
-    awaitUntil("success", 20_000, () -> rows(sub, "succeeded") == 1);
+    until("success", 20_000, () -> rows(sub, "succeeded") == 1);
     DeviceEvent marker = f.event(tenant, "device.online", 5);
     f.send(marker);
-    awaitUntil("marker delivered", 20_000, () -> rows(sub, "succeeded") == 2);
+    until("marker delivered", 20_000, () -> rows(sub, "succeeded") == 2);
     assertEquals(2, rows(sub, null));
     assertEquals(2, r.received());
   }
@@ -207,13 +262,13 @@ class WebhooksVerticleTest {
     for (int i = 1; i <= 40; i++) {
       f.send(f.event(tenant, "telemetry.decoded", i));
     }
-    awaitUntil("first request", 20_000, () -> r.received() > 0);
+    until("first request", 20_000, () -> r.received() > 0);
     f.undeploy();
     long afterStop = r.received();
     sleep(500);
     assertEquals(afterStop, r.received(), "nothing sent after undeploy");
     f.deploy(f.config());
-    awaitUntil("all 40 finished", 30_000, () -> rows(sub, "succeeded") + rows(sub, "dead") == 40);
+    until("all 40 finished", 30_000, () -> rows(sub, "succeeded") + rows(sub, "dead") == 40);
     assertEquals(40, rows(sub, "succeeded"));
     sleep(500);
     assertEquals(40, r.successes.size());
@@ -230,9 +285,9 @@ class WebhooksVerticleTest {
     UUID subB = f.subscribe(b, theirs.url(), "s", "*");
     f.deploy(f.config());
     f.send(f.event(b, "device.online", 9));
-    awaitUntil("b's delivery", 20_000, () -> rows(subB, "succeeded") == 1);
+    until("b's delivery", 20_000, () -> rows(subB, "succeeded") == 1);
     f.send(f.event(a, "device.online", 8));
-    awaitUntil("a's delivery", 20_000, () -> rows(subA, "succeeded") == 1);
+    until("a's delivery", 20_000, () -> rows(subA, "succeeded") == 1);
     assertEquals(1, mine.received());
     assertEquals(1, theirs.received());
     assertEquals(a.toString(), new JsonObject(mine.requests.get(0).body()).getString("tenantId"));
@@ -248,7 +303,7 @@ class WebhooksVerticleTest {
     DeviceEvent fresh = f.event(tenant, "device.online", 4);
     f.send(old);
     f.send(fresh);
-    awaitUntil("fresh delivered", 20_000, () -> rows(sub, "succeeded") == 1);
+    until("fresh delivered", 20_000, () -> rows(sub, "succeeded") == 1);
     sleep(300);
     assertEquals(1, rows(sub, null));
     assertEquals(fresh.eventId(), r.requests.get(0).header("X-Gridline-Delivery"));
@@ -266,7 +321,7 @@ class WebhooksVerticleTest {
     f.send(f.event(tenant, "xzzy", 1));
     f.send(f.event(tenant, "charging.started", 1));
     f.send(f.event(tenant, "a_c", 1));
-    awaitUntil("both", 20_000, () -> rows(charging, "succeeded") == 1 && rows(literal, "succeeded") == 1);
+    until("both", 20_000, () -> rows(charging, "succeeded") == 1 && rows(literal, "succeeded") == 1);
     sleep(300);
     assertEquals(1, rows(charging, null));
     assertEquals(1, rows(literal, null));
@@ -282,7 +337,7 @@ class WebhooksVerticleTest {
         new Timestamp(System.currentTimeMillis() - 1_000), "{}", "device.online");
     f.deploy(f.config());
     f.send(f.event(tenant, "device.online", 1));
-    awaitUntil("both delivered", 20_000, () -> rows(overlap, "succeeded") == 1 && rows(over, "succeeded") == 1);
+    until("both delivered", 20_000, () -> rows(overlap, "succeeded") == 1 && rows(over, "succeeded") == 1);
     for (Receiver.Request got : r.requests) {
       String ts = got.header("X-Gridline-Timestamp");
       String current = "sha256=" + hmacHex("new-secret", ts, got.body());
@@ -301,7 +356,7 @@ class WebhooksVerticleTest {
     UUID sub = f.subscribe(tenant, r.url(), "s", "*");
     f.deploy(f.config().put("webhooks.allow-private-targets", false).put("webhooks.max-attempts", 2));
     f.send(f.event(tenant, "device.online", 1));
-    awaitUntil("dead", 20_000, () -> rows(sub, "dead") == 1);
+    until("dead", 20_000, () -> rows(sub, "dead") == 1);
     assertEquals(0, r.received());
     String error = f.text("SELECT last_error FROM webhook_deliveries WHERE subscription_id = '" + sub + "'");
     assertTrue(error.startsWith("target refused: host 127.0.0.1 resolves to a loopback"), error);
@@ -315,7 +370,7 @@ class WebhooksVerticleTest {
     UUID sub = f.subscribe(tenant, r.url(), "s", "*");
     f.deploy(f.config().put("webhooks.allow-http", false).put("webhooks.max-attempts", 1));
     f.send(f.event(tenant, "device.online", 1));
-    awaitUntil("dead", 20_000, () -> rows(sub, "dead") == 1);
+    until("dead", 20_000, () -> rows(sub, "dead") == 1);
     assertEquals(0, r.received());
     assertTrue(f.text("SELECT last_error FROM webhook_deliveries WHERE subscription_id = '" + sub + "'")
         .contains("must be https"));
@@ -331,7 +386,7 @@ class WebhooksVerticleTest {
     f.sendRaw("1", new JsonObject().put("eventId", "nope").put("type", "x").put("tenantId", tenant.toString())
         .put("deviceId", 1).put("deviceKind", "mqtt").put("occurredAt", "2026-01-01T00:00:00.000Z").toBuffer().getBytes());
     f.send(f.event(tenant, "device.online", 1));
-    awaitUntil("the valid one", 20_000, () -> rows(sub, "succeeded") == 1);
+    until("the valid one", 20_000, () -> rows(sub, "succeeded") == 1);
     assertEquals(1, rows(sub, null));
   }
 
@@ -350,7 +405,7 @@ class WebhooksVerticleTest {
     long id = f.count("SELECT id FROM webhook_deliveries WHERE event_id = '" + eventId + "'");
 
     try {
-      WebhooksFixture.await(f.vertx.eventBus().request(WebhookAddresses.DELIVER_NOW,
+      await(f.vertx.eventBus().request(WebhookAddresses.DELIVER_NOW,
           new DeliveryRequest(id, other.toString())));
       throw new AssertionError("another tenant's request must fail");
     } catch (ReplyException expected) {
@@ -358,13 +413,13 @@ class WebhooksVerticleTest {
     }
     assertEquals(0, r.received());
 
-    DeliveryOutcome outcome = (DeliveryOutcome) WebhooksFixture.await(f.vertx.eventBus().request(
+    DeliveryOutcome outcome = (DeliveryOutcome) await(f.vertx.eventBus().request(
         WebhookAddresses.DELIVER_NOW, new DeliveryRequest(id, tenant.toString()))).body();
     assertEquals(new DeliveryOutcome(id, "succeeded", 1, 200, ""), outcome);
     assertEquals(1, r.received());
     assertEquals("webhook.test", r.requests.get(0).header("X-Gridline-Event"));
 
-    DeliveryOutcome again = (DeliveryOutcome) WebhooksFixture.await(f.vertx.eventBus().request(
+    DeliveryOutcome again = (DeliveryOutcome) await(f.vertx.eventBus().request(
         WebhookAddresses.DELIVER_NOW, new DeliveryRequest(id, tenant.toString()))).body();
     assertEquals("succeeded", again.status());
     assertEquals(1, r.received(), "a succeeded delivery is never sent again");
@@ -383,7 +438,7 @@ class WebhooksVerticleTest {
       sent.add(e.eventId());
       f.send(e);
     }
-    awaitUntil("all 25", 20_000, () -> rows(sub, "succeeded") == 25);
+    until("all 25", 20_000, () -> rows(sub, "succeeded") == 25);
     assertEquals(sent, r.requests.stream().map(q -> q.header("X-Gridline-Delivery")).toList());
     assertEquals("localhost:" + r.port(), r.requests.get(0).header("Host"));
     assertEquals("/ordered", r.requests.get(0).uri());
@@ -396,25 +451,34 @@ class WebhooksVerticleTest {
     UUID sub = f.subscribe(tenant, r.url(), "s", "*");
     f.deploy(f.config().put("webhooks.max-attempts", 1));
     f.send(f.event(tenant, "device.online", 1));
-    awaitUntil("dead", 20_000, () -> rows(sub, "dead") == 1);
+    until("dead", 20_000, () -> rows(sub, "dead") == 1);
     assertEquals(1, r.received());
     assertEquals("302", f.text("SELECT last_status_code FROM webhook_deliveries WHERE subscription_id = '" + sub + "'"));
     assertTrue(f.text("SELECT last_error FROM webhook_deliveries WHERE subscription_id = '" + sub + "'")
         .contains("redirects are not followed"));
   }
 
-  @Test
-  void anOpenCircuitPostponesDeliveriesWithoutCountingAttempts() {
-    Receiver r = receiver(n -> 500, 0);
+  /**
+   * Five events to a receiver {@code r} that fails, one attempt at a time: two failures open its circuit for
+   * {@code openMs}. Returns the subscription once its five rows exist and two attempts failed.
+   */
+  private UUID fiveRowsBehindAnOpenCircuit(Receiver r, long openMs) {
     UUID tenant = f.tenant();
     UUID sub = f.subscribe(tenant, r.url(), "s", "*");
     f.deploy(f.config().put("webhooks.max-concurrency-per-endpoint", 1).put("webhooks.circuit-failure-threshold", 2)
-        .put("webhooks.circuit-open-ms", 60_000));
+        .put("webhooks.circuit-open-ms", openMs));
     for (int i = 1; i <= 5; i++) {
       f.send(f.event(tenant, "device.online", i));
     }
-    awaitUntil("5 rows", 20_000, () -> rows(sub, null) == 5);
-    awaitUntil("two failures", 20_000, () -> r.received() == 2);
+    until("5 rows", 20_000, () -> rows(sub, null) == 5);
+    until("two failures open the circuit", 20_000, () -> r.received() >= 2);
+    return sub;
+  }
+
+  @Test
+  void anOpenCircuitPostponesDeliveriesWithoutCountingAttempts() {
+    Receiver r = receiver(n -> 500, 0);
+    UUID sub = fiveRowsBehindAnOpenCircuit(r, 60_000);
     sleep(1_500);
     assertEquals(2, r.received(), "circuit open: nothing more sent");
     assertEquals(2, f.count("SELECT sum(attempts) FROM webhook_deliveries WHERE subscription_id = '" + sub + "'"));
@@ -432,9 +496,109 @@ class WebhooksVerticleTest {
     for (int i = 1; i <= 60; i++) {
       f.send(f.event(tenant, "telemetry.decoded", i % 7));
     }
-    awaitUntil("60 succeeded", 30_000, () -> rows(sub, "succeeded") == 60);
+    until("60 succeeded", 30_000, () -> rows(sub, "succeeded") == 60);
     sleep(500);
     assertEquals(60, r.received());
     assertEquals(60, r.successes.size());
+  }
+
+  @Test
+  void httpsDeliveryToAPrivateCaReceiverVerifiesItsCertificateForTheUrlsHost() throws Exception {
+    Receiver r = httpsReceiver(List.of("localhost"), List.of("127.0.0.1"));
+    UUID tenant = f.tenant();
+    // the URL names localhost; the guard resolves and checks it (127.0.0.1, allowed here), and the client connects to
+    // that address (the receiver listens on 127.0.0.1 only) with Host, SNI and the certificate check for localhost
+    UUID sub = f.subscribe(tenant, "https://localhost:" + r.port() + "/secure", "tls-secret", "*");
+    f.deploy(tlsConfig(true));
+    f.send(f.event(tenant, "device.online", 11));
+    until("https success", 20_000, () -> rows(sub, "succeeded") == 1);
+
+    assertEquals(1, r.received());
+    Receiver.Request got = r.requests.get(0);
+    assertEquals("localhost", got.sni());
+    assertEquals("localhost:" + r.port(), got.header("Host"));
+    assertEquals("/secure", got.uri());
+    String ts = got.header("X-Gridline-Timestamp");
+    assertEquals("sha256=" + hmacHex("tls-secret", ts, got.body()), got.header("X-Gridline-Signature"));
+    assertEquals(1, f.count("SELECT attempts FROM webhook_deliveries WHERE subscription_id = '" + sub + "'"),
+        "before the success: " + lastError(sub));
+  }
+
+  @Test
+  void anHttpsReceiverWhoseCertificateNamesAnotherHostIsRefusedAndRetried() {
+    Receiver r = httpsReceiver(List.of("other.example"), List.of());
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, "https://localhost:" + r.port() + "/secure", "s", "*");
+    double retries = deliveries("retry");
+    f.deploy(tlsConfig(true).put("webhooks.max-attempts", 1000));
+    f.send(f.event(tenant, "device.online", 12));
+    until("two failed attempts", 20_000,
+        () -> f.count("SELECT coalesce(sum(attempts), 0) FROM webhook_deliveries WHERE subscription_id = '" + sub
+            + "'") >= 2);
+    assertEquals(1, rows(sub, "retrying"));
+    assertEquals(0, r.received(), "the receiver never got a request");
+    assertTrue(deliveries("retry") - retries >= 2);
+    String error = lastError(sub);
+    assertTrue(error.contains("SSLHandshakeException")
+        && error.contains("No subject alternative DNS name matching localhost"), error);
+    assertNull(f.text("SELECT last_status_code FROM webhook_deliveries WHERE subscription_id = '" + sub + "'"));
+  }
+
+  @Test
+  void withoutTheTrustPathAPrivateCaReceiverIsNotTrusted() {
+    Receiver r = httpsReceiver(List.of("localhost"), List.of("127.0.0.1"));
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, "https://localhost:" + r.port() + "/secure", "s", "*");
+    f.deploy(tlsConfig(false));
+    f.send(f.event(tenant, "device.online", 13));
+    until("a failed attempt", 20_000,
+        () -> f.count("SELECT coalesce(sum(attempts), 0) FROM webhook_deliveries WHERE subscription_id = '" + sub
+            + "'") >= 1);
+    assertEquals(0, r.received());
+    assertEquals(0, rows(sub, "succeeded"));
+    String error = lastError(sub);
+    assertTrue(error.contains("SSLHandshakeException") && error.contains("certification path"), error);
+  }
+
+  @Test
+  void aFailingDeliveryOfAnEventOlderThanMaxAgeGoesDeadOnItsNextFailedAttempt() {
+    Receiver r = receiver(n -> 500, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "*");
+    // the subscription existed before the old event occurred, so the event matches it
+    f.execute("UPDATE webhook_subscriptions SET created_at = now() - interval '3 hours' WHERE id = '" + sub + "'");
+    double dead = deliveries("dead");
+    f.deploy(f.config().put("webhooks.max-age", "PT1H").put("webhooks.max-attempts", 1000));
+    DeviceEvent old = f.event(tenant, "device.online", 21, System.currentTimeMillis() - 2 * 3_600_000);
+    DeviceEvent fresh = f.event(tenant, "device.online", 22);
+    f.send(old);
+    f.send(fresh);
+    String oldRow = "FROM webhook_deliveries WHERE subscription_id = '" + sub + "' AND event_id = '" + old.eventId() + "'";
+    String freshRow = "FROM webhook_deliveries WHERE subscription_id = '" + sub + "' AND event_id = '" + fresh.eventId()
+        + "'";
+    until("the old event's delivery dead", 20_000, () -> "dead".equals(f.text("SELECT status " + oldRow)));
+    assertEquals(1, f.count("SELECT attempts " + oldRow), "dead on its first failed attempt, not after max-attempts");
+    assertEquals("500", f.text("SELECT last_status_code " + oldRow));
+    // the fresh event, failing the same way, keeps being retried
+    until("the fresh event retried", 20_000, () -> f.count("SELECT attempts " + freshRow) >= 3);
+    assertEquals("retrying", f.text("SELECT status " + freshRow));
+    assertEquals(1, deliveries("dead") - dead);
+  }
+
+  private double backlogGauge() {
+    return meters.find("gridline.webhooks.backlog").gauges().stream().mapToDouble(g -> g.value()).sum();
+  }
+
+  @Test
+  void theBacklogGaugeCountsDueRowsHeldBackByAnOpenCircuitAndDropsToZeroOnceDrained() {
+    Receiver r = receiver(n -> 500, 0);
+    UUID sub = fiveRowsBehindAnOpenCircuit(r, 3_000);
+    // the circuit holds the rows back while they are due: the gauge (sampled every 5 s) sees them
+    until("backlog > 0", 3 * WebhooksVerticle.BACKLOG_PERIOD_MS, () -> backlogGauge() > 0);
+    assertTrue(backlogGauge() <= 5, "backlog " + backlogGauge());
+
+    r.status = n -> 200;
+    until("all 5 delivered after a trial closes the circuit", 30_000, () -> rows(sub, "succeeded") == 5);
+    until("backlog 0", 3 * WebhooksVerticle.BACKLOG_PERIOD_MS, () -> backlogGauge() == 0);
   }
 }
