@@ -166,6 +166,15 @@ final class ApiFixture {
   }
 
   /** @return the new key's token */
+  /** A tenant with a write and a read key, plus a write key of another tenant: the usual cast of a route test. */
+  record TenantKeys(String tenantId, String writeKey, String readKey, String otherKey) {}
+
+  TenantKeys tenantWithKeys(String name) {
+    String tenant = createTenant(name, 100).getString("id");
+    return new TenantKeys(tenant, createKey(tenant, "write"), createKey(tenant, "read"),
+        createKey(createTenant("other-" + name, 100).getString("id"), "write"));
+  }
+
   String createKey(String tenantId, String role) {
     HttpResponse<Buffer> r = post("/api/v1/tenants/" + tenantId + "/api-keys", adminKey,
         new JsonObject().put("role", role));

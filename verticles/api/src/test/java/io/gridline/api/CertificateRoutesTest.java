@@ -43,10 +43,11 @@ class CertificateRoutesTest {
     dataDir = Files.createTempDirectory("gridline-api-ca-");
     caPort = api.deploy(api.config().put("mqtt.device-ca.generate", true)
         .put("devservices.data-dir", dataDir.toString())).actualPort();
-    String tenant = api.createTenant("certificates", 100).getString("id");
-    writeKey = api.createKey(tenant, "write");
-    readKey = api.createKey(tenant, "read");
-    otherKey = api.createKey(api.createTenant("other-certificates", 100).getString("id"), "write");
+    ApiFixture.TenantKeys keys = api.tenantWithKeys("certificates");
+    String tenant = keys.tenantId();
+    writeKey = keys.writeKey();
+    readKey = keys.readKey();
+    otherKey = keys.otherKey();
   }
 
   @AfterAll

@@ -49,10 +49,11 @@ class CommandRoutesTest {
     vertx = v;
     api = ApiFixture.start(v);
     redis = RedisAPI.api(Redis.createClient(v, TestStores.redisUrl()));
-    String tenant = api.createTenant("commands", 100).getString("id");
-    writeKey = api.createKey(tenant, "write");
-    readKey = api.createKey(tenant, "read");
-    otherKey = api.createKey(api.createTenant("other-commands", 100).getString("id"), "write");
+    ApiFixture.TenantKeys keys = api.tenantWithKeys("commands");
+    String tenant = keys.tenantId();
+    writeKey = keys.writeKey();
+    readKey = keys.readKey();
+    otherKey = keys.otherKey();
   }
 
   @AfterAll

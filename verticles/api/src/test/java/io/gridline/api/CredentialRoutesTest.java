@@ -37,10 +37,11 @@ class CredentialRoutesTest {
   static void start(Vertx v) {
     vertx = v;
     api = ApiFixture.start(v);
-    String tenant = api.createTenant("credentials", 100).getString("id");
-    writeKey = api.createKey(tenant, "write");
-    readKey = api.createKey(tenant, "read");
-    otherKey = api.createKey(api.createTenant("other", 100).getString("id"), "write");
+    ApiFixture.TenantKeys keys = api.tenantWithKeys("credentials");
+    String tenant = keys.tenantId();
+    writeKey = keys.writeKey();
+    readKey = keys.readKey();
+    otherKey = keys.otherKey();
   }
 
   @AfterAll

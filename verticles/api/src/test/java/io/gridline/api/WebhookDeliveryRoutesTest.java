@@ -49,10 +49,11 @@ class WebhookDeliveryRoutesTest {
   static void start(Vertx v) {
     vertx = v;
     api = ApiFixture.start(v);
-    tenant = UUID.fromString(api.createTenant("deliveries", 100).getString("id"));
-    writeKey = api.createKey(tenant.toString(), "write");
-    readKey = api.createKey(tenant.toString(), "read");
-    otherKey = api.createKey(api.createTenant("other-deliveries", 100).getString("id"), "write");
+    ApiFixture.TenantKeys keys = api.tenantWithKeys("deliveries");
+    tenant = UUID.fromString(keys.tenantId());
+    writeKey = keys.writeKey();
+    readKey = keys.readKey();
+    otherKey = keys.otherKey();
   }
 
   @AfterAll

@@ -52,10 +52,11 @@ class WebhookRoutesTest {
     permissivePort = api.deploy(api.config().put("webhooks.allow-http", true).put("webhooks.allow-private-targets", true))
         .actualPort();
     box = SecretBox.fromBase64(api.encryptionKey);
-    tenant = api.createTenant("webhooks", 100).getString("id");
-    writeKey = api.createKey(tenant, "write");
-    readKey = api.createKey(tenant, "read");
-    otherKey = api.createKey(api.createTenant("other-webhooks", 100).getString("id"), "write");
+    ApiFixture.TenantKeys keys = api.tenantWithKeys("webhooks");
+    tenant = keys.tenantId();
+    writeKey = keys.writeKey();
+    readKey = keys.readKey();
+    otherKey = keys.otherKey();
   }
 
   @AfterAll
