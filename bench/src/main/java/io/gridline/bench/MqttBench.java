@@ -162,28 +162,12 @@ public final class MqttBench {
       List<Thread> threads = new ArrayList<>();
       long intervalNs = 1_000_000_000L * clients / rate;
       for (int c = 0; c < clients; c++) {
-        String hex = mac(c).replace(":", "");
-        MqttAsyncClient client = new MqttAsyncClient("tcp://127.0.0.1:" + mqttPort, "f2-" + hex, new MemoryPersistence());
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setCleanSession(true);
-        o.setMaxInflight(window * 2 + 10);
-        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        client.connect(o).waitForCompletion(10_000);
-        conns.add(client);
-        String topic = "stat/f2-" + hex + "/sensor-mode/1/sensor-1";
-        Semaphore permits = new Semaphore(window);
-        IMqttActionListener cb = new IMqttActionListener() {
-          @Override
-          public void onSuccess(IMqttToken t) {
-            acked.increment();
-            permits.release();
-          }
-
-          @Override
-          public void onFailure(IMqttToken t, Throwable e) {
-            permits.release();
-          }
-        };
+        Publisher pub = Publisher.open("tcp://127.0.0.1:" + mqttPort, c, window, acked, new LongAdder());
+        conns.add(pub.client());
+        MqttAsyncClient client = pub.client();
+        String topic = pub.topic();
+        Semaphore permits = pub.permits();
+        IMqttActionListener cb = pub.callback();
         long phase = intervalNs * c / clients;
         Thread th = new Thread(() -> {
           long last = 0;
@@ -401,6 +385,38 @@ public final class MqttBench {
     }
   }
 
+  /**
+   * One generator client: connected (clean session, MQTT 3.1.1, in-flight above the window), its device's mode-1 topic,
+   * the window's permits and the callback that counts acks (or errors) and gives a permit back.
+   */
+  record Publisher(MqttAsyncClient client, String topic, Semaphore permits, IMqttActionListener callback) {
+    static Publisher open(String url, int index, int window, LongAdder acked, LongAdder errors) throws Exception {
+      String hex = mac(index).replace(":", "");
+      MqttAsyncClient client = new MqttAsyncClient(url, "f2-" + hex, new MemoryPersistence());
+      MqttConnectOptions o = new MqttConnectOptions();
+      o.setCleanSession(true);
+      o.setMaxInflight(window * 2 + 10);
+      o.setKeepAliveInterval(60);
+      o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+      client.connect(o).waitForCompletion(10_000);
+      Semaphore permits = new Semaphore(window);
+      IMqttActionListener callback = new IMqttActionListener() {
+        @Override
+        public void onSuccess(IMqttToken t) {
+          acked.increment();
+          permits.release();
+        }
+
+        @Override
+        public void onFailure(IMqttToken t, Throwable e) {
+          errors.increment();
+          permits.release();
+        }
+      };
+      return new Publisher(client, "stat/f2-" + hex + "/sensor-mode/1/sensor-1", permits, callback);
+    }
+  }
+
   record Result(double rate, long errors, double serverCpu, double benchCpu, double genCpu) {}
 
   /** The newest reading timestamp any load() sent (epoch ms). */
@@ -482,30 +498,12 @@ public final class MqttBench {
     // readings are base + seq ms: start past every earlier call's last one, so no run repeats a (time, device) key
     long base = Math.max(System.currentTimeMillis(), LAST_READING.get() + 1);
     for (int c = 0; c < clients; c++) {
-      String hex = mac(c).replace(":", "");
-      MqttAsyncClient client = new MqttAsyncClient(url, "f2-" + hex, new MemoryPersistence());
-      MqttConnectOptions o = new MqttConnectOptions();
-      o.setCleanSession(true);
-      o.setMaxInflight(window * 2 + 10);
-      o.setKeepAliveInterval(60);
-      o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-      client.connect(o).waitForCompletion(10_000);
-      conns.add(client);
-      String topic = "stat/f2-" + hex + "/sensor-mode/1/sensor-1";
-      Semaphore permits = new Semaphore(window);
-      IMqttActionListener cb = new IMqttActionListener() {
-        @Override
-        public void onSuccess(IMqttToken t) {
-          acked.increment();
-          permits.release();
-        }
-
-        @Override
-        public void onFailure(IMqttToken t, Throwable e) {
-          errors.increment();
-          permits.release();
-        }
-      };
+      Publisher pub = Publisher.open(url, c, window, acked, errors);
+      conns.add(pub.client());
+      MqttAsyncClient client = pub.client();
+      String topic = pub.topic();
+      Semaphore permits = pub.permits();
+      IMqttActionListener cb = pub.callback();
       Thread th = new Thread(() -> {
         int seq = 0;
         while (!stop.get()) {
