@@ -1,6 +1,18 @@
 package io.gridline.mqtt;
 
+import io.gridline.runtime.DeviceCertificateAuthority;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -43,5 +55,38 @@ final class Clients {
 
   static byte[] payload(String hex) {
     return ("{\"timestamp\":\"2026-01-01T00:00:00.000Z\",\"data\":\"" + hex + "\"}").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * What a device does with the PEMs of {@code POST /api/v1/devices/{id}/certificate}: trusts {@code trustPem} (the
+   * server's certificate or the CA that signed it) and presents the issued certificate when there is one.
+   */
+  static SSLContext deviceTls(String trustPem, DeviceCertificateAuthority.Issued issued) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("trusted", certificate(trustPem));
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    if (issued != null) {
+      keys.setKeyEntry("device", privateKey(issued.privateKeyPem()), new char[0],
+          new Certificate[] {certificate(issued.certificatePem()), certificate(issued.caPem())});
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, new char[0]);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
+  static Certificate certificate(String pem) throws Exception {
+    return CertificateFactory.getInstance("X.509")
+        .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  private static PrivateKey privateKey(String pem) throws Exception {
+    String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+    return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
   }
 }

@@ -8,21 +8,9 @@ import io.gridline.contracts.Topics;
 import io.gridline.devservices.TestStores;
 import io.gridline.runtime.DeviceCertificateAuthority;
 import io.vertx.core.net.SelfSignedCertificate;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
-import java.util.Base64;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -98,37 +86,9 @@ class DeviceCertificateTest {
     o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
     o.setHttpsHostnameVerificationEnabled(false);
     o.setConnectionTimeout(5);
-    o.setSocketFactory(sslContext(issued).getSocketFactory());
+    o.setSocketFactory(Clients.deviceTls(Files.readString(Path.of(server.certificatePath())), issued).getSocketFactory());
     c.setTimeToWait(10_000);
     c.connect(o);
     return c;
-  }
-
-  /** What a device does with the three PEMs of the API's answer (plus trust in the server's certificate). */
-  private static SSLContext sslContext(DeviceCertificateAuthority.Issued issued) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("server", certificate(Files.readString(Path.of(server.certificatePath()))));
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    keys.setKeyEntry("device", privateKey(issued.privateKeyPem()), new char[0],
-        new Certificate[] {certificate(issued.certificatePem()), certificate(issued.caPem())});
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, new char[0]);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-    return ctx;
-  }
-
-  private static Certificate certificate(String pem) throws Exception {
-    return CertificateFactory.getInstance("X.509")
-        .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
-  }
-
-  private static PrivateKey privateKey(String pem) throws Exception {
-    String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-    return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
   }
 }

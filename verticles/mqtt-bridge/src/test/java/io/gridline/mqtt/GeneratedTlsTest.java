@@ -6,25 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gridline.contracts.Topics;
 import io.gridline.devservices.TestStores;
 import io.gridline.runtime.DeviceCertificateAuthority;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -67,7 +55,7 @@ class GeneratedTlsTest {
   @Test
   void theGeneratedCertificateIsSignedByTheDeviceCaForLocalhostAndThisHost() throws Exception {
     assertTrue(tlsPort > 0, "the TLS listener is up");
-    X509Certificate server = (X509Certificate) certificate(Files.readString(dataDir.resolve("mqtt-server.crt.pem")));
+    X509Certificate server = (X509Certificate) Clients.certificate(Files.readString(dataDir.resolve("mqtt-server.crt.pem")));
     server.verify(ca.caCertificate().getPublicKey());
     assertEquals("EC", server.getPublicKey().getAlgorithm());
     Set<String> names = server.getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1)))
@@ -114,7 +102,7 @@ class GeneratedTlsTest {
     o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
     o.setHttpsHostnameVerificationEnabled(true); // the certificate's IP SAN 127.0.0.1
     o.setConnectionTimeout(5);
-    o.setSocketFactory(sslContext(issued).getSocketFactory());
+    o.setSocketFactory(Clients.deviceTls(Files.readString(dataDir.resolve("device-ca.crt.pem")), issued).getSocketFactory());
     if (password != null) {
       o.setUserName(clientId);
       o.setPassword(password.toCharArray());
@@ -122,35 +110,5 @@ class GeneratedTlsTest {
     c.setTimeToWait(10_000);
     c.connect(o);
     return c;
-  }
-
-  /** Trusts only the device CA (what a dev device is given); presents the issued certificate when there is one. */
-  private static SSLContext sslContext(DeviceCertificateAuthority.Issued issued) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("device-ca", certificate(Files.readString(dataDir.resolve("device-ca.crt.pem"))));
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    if (issued != null) {
-      keys.setKeyEntry("device", privateKey(issued.privateKeyPem()), new char[0],
-          new Certificate[] {certificate(issued.certificatePem()), certificate(issued.caPem())});
-    }
-    kmf.init(keys, new char[0]);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-    return ctx;
-  }
-
-  private static Certificate certificate(String pem) throws Exception {
-    return CertificateFactory.getInstance("X.509")
-        .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
-  }
-
-  private static PrivateKey privateKey(String pem) throws Exception {
-    String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-    return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
   }
 }
