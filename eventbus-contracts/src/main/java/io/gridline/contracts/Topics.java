@@ -12,8 +12,16 @@ public final class Topics {
   public static final String TELEMETRY_DLQ = "gridline.telemetry.dlq";
   /** Device event envelopes, keyed by registry device id. */
   public static final String EVENTS = "gridline.events";
+  /**
+   * Telemetry records (raw or decoded) that could not be completed: a deterministic database error, or a failure that
+   * outlasted the bounded attempts. The original key and value, with {@link ParkedHeaders} saying where from and why.
+   */
+  public static final String TELEMETRY_PARKED = "gridline.telemetry.parked";
+  /** Device events the webhooks feed could not store, parked the same way. */
+  public static final String EVENTS_PARKED = "gridline.events.parked";
 
-  public static final List<String> ALL = List.of(TELEMETRY_RAW, TELEMETRY_DECODED, TELEMETRY_DLQ, EVENTS);
+  public static final List<String> ALL = List.of(TELEMETRY_RAW, TELEMETRY_DECODED, TELEMETRY_DLQ, EVENTS,
+      TELEMETRY_PARKED, EVENTS_PARKED);
 
   private Topics() {}
 }
