@@ -6,9 +6,10 @@ import java.util.Locale;
 /**
  * What a failed write says about the record that was being written. A database that answered with a data exception or
  * an integrity violation (SQLSTATE class 22 or 23) will answer the same way every time: retrying that record cannot
- * help. A store that did not answer at all (connection refused or lost, pool or network timeout, server shutting down,
- * too many connections) fails every record alike: waiting for it is right, and says nothing about this record. Anything
- * else the database said may pass, but only a bounded number of times is worth trying.
+ * help. A store that did not answer at all (connection refused or lost, connect or network timeout, Kafka's retriable
+ * errors, a server shutting down or out of connections) fails every record alike: waiting for it is right, and says
+ * nothing about this record. Anything else — another database error, or an exception nobody expected — may pass, but
+ * only a bounded number of times is worth trying.
  */
 public final class Failures {
   /** How a failure is handled. */
@@ -32,7 +33,28 @@ public final class Failures {
         return kindOf(sql.getSQLState());
       }
     }
-    return Kind.UNAVAILABLE;
+    for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (unreachable(t)) {
+        return Kind.UNAVAILABLE;
+      }
+    }
+    return Kind.TRANSIENT;
+  }
+
+  /** The store did not answer: no connection, a lost one, a timeout waiting for it, or Kafka saying "try again". */
+  private static boolean unreachable(Throwable t) {
+    if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+        || t instanceof java.net.NoRouteToHostException || t instanceof java.nio.channels.ClosedChannelException
+        || t instanceof java.util.concurrent.TimeoutException || t instanceof java.io.IOException
+        || t instanceof io.vertx.sqlclient.ClosedConnectionException
+        || t instanceof org.apache.kafka.common.errors.RetriableException
+        || t instanceof org.apache.kafka.common.errors.TimeoutException) {
+      return true;
+    }
+    String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+    return message.contains("connection refused") || message.contains("connection reset")
+        || message.contains("connection was closed") || message.contains("pool closed")
+        || message.contains("timeout") || message.contains("timed out");
   }
 
   public static boolean isPermanent(Throwable err) {

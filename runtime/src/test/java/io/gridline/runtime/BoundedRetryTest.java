@@ -37,6 +37,10 @@ class BoundedRetryTest {
     assertEquals(Failures.Kind.UNAVAILABLE, Failures.kind(pg("53300"))); // too many connections
     assertEquals(Failures.Kind.UNAVAILABLE, Failures.kind(new ConnectException("Connection refused")));
     assertEquals(Failures.Kind.PERMANENT, Failures.kind(new RuntimeException("wrapped", pg("22001"))));
+    assertEquals(Failures.Kind.UNAVAILABLE, Failures.kind(new org.apache.kafka.common.errors.NetworkException("x")));
+    // an exception nobody expected is retried a bounded number of times, never forever
+    assertEquals(Failures.Kind.TRANSIENT, Failures.kind(new NullPointerException()));
+    assertEquals(Failures.Kind.TRANSIENT, Failures.kind(new IllegalStateException("bug")));
   }
 
   @Test
