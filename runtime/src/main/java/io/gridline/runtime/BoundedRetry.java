@@ -59,6 +59,8 @@ public final class BoundedRetry {
   private final Vertx vertx;
   private final Policy policy;
   private volatile boolean stopping;
+  /** Attempts waiting for their next try, with their timers: stopping fails them at once. */
+  private final java.util.Map<Promise<?>, Long> waiting = new java.util.concurrent.ConcurrentHashMap<>();
 
   public BoundedRetry(Vertx vertx, Policy policy) {
     this.vertx = vertx;
@@ -74,9 +76,17 @@ public final class BoundedRetry {
     return attempt(attempt, listener, 0, 0);
   }
 
-  /** No more waiting: attempts that would be retried fail with their error instead (the record stays uncommitted). */
+  /**
+   * No more waiting: attempts waiting for their next try fail now, and those that fail later are not retried (their
+   * records stay uncommitted, for whoever consumes next).
+   */
   public void stop() {
     stopping = true;
+    waiting.forEach((promise, timer) -> {
+      vertx.cancelTimer(timer);
+      promise.tryFail("stopping before the write succeeded");
+    });
+    waiting.clear();
   }
 
   private <T> Future<T> attempt(Supplier<Future<T>> attempt, Listener listener, int counted, int waits) {
@@ -104,7 +114,10 @@ public final class BoundedRetry {
       long delay = policy.backoffMs(waits + 1);
       listener.failed(err, kind, nowCounted, delay);
       Promise<T> later = Promise.promise();
-      vertx.setTimer(delay, t -> attempt(attempt, listener, nowCounted, waits + 1).onComplete(later));
+      waiting.put(later, vertx.setTimer(delay, t -> {
+        waiting.remove(later);
+        attempt(attempt, listener, nowCounted, waits + 1).onComplete(later);
+      }));
       return later.future();
     });
   }

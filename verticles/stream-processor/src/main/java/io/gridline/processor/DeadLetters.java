@@ -4,6 +4,7 @@ import io.gridline.codecs.KafkaCodecs;
 import io.gridline.codecs.KafkaJsonCodec;
 import io.gridline.contracts.Topics;
 import io.gridline.contracts.telemetry.TelemetryRejected;
+import io.gridline.runtime.UntrustedText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -35,6 +36,9 @@ final class DeadLetters {
   private static final String TRIM_UNKNOWN = "DELETE FROM telemetry_dlq WHERE tenant_id IS NULL AND id <= "
       + "(SELECT id FROM telemetry_dlq WHERE tenant_id IS NULL ORDER BY id DESC OFFSET $1 LIMIT 1)";
   private static final String TRIM_OLD = "DELETE FROM telemetry_dlq WHERE created_at < $1";
+  static final int MAX_MAC_CHARS = 64;
+  static final int MAX_DETAIL_CHARS = 1_000;
+  static final int MAX_TOPIC_CHARS = 512;
 
   private final KafkaProducer<String, Buffer> producer;
   private final Pool pool;
@@ -63,11 +67,16 @@ final class DeadLetters {
     return Future.all(sent, stored).mapEmpty();
   }
 
+  /**
+   * The row keeps the payload's bytes as they came (bytea), and the text columns only what PostgreSQL can store: the
+   * MAC, detail and topic quote what the device sent, and a NUL in them made this insert fail on every retry.
+   */
   private Future<Void> store(TelemetryRejected r) {
     UUID tenant = r.tenantId() == null ? null : UUID.fromString(r.tenantId());
     OffsetDateTime received = OffsetDateTime.ofInstant(Instant.ofEpochMilli(r.receivedAt()), ZoneOffset.UTC);
-    Tuple row = Tuple.of(tenant, r.mac(), r.reason(), r.detail() == null ? "" : r.detail(), r.topic() == null ? "" : r.topic(),
-        Buffer.buffer(r.payload()), received);
+    Tuple row = Tuple.of(tenant, UntrustedText.storable(r.mac(), MAX_MAC_CHARS), r.reason(),
+        UntrustedText.storable(r.detail() == null ? "" : r.detail(), MAX_DETAIL_CHARS),
+        UntrustedText.storable(r.topic() == null ? "" : r.topic(), MAX_TOPIC_CHARS), Buffer.buffer(r.payload()), received);
     return pool.preparedQuery(INSERT).execute(row)
         .compose(v -> tenant == null
             ? pool.preparedQuery(TRIM_UNKNOWN).execute(Tuple.of(maxRowsPerTenant))

@@ -5,9 +5,11 @@ import io.gridline.contracts.Topics;
 import io.gridline.contracts.registry.DeviceChanged;
 import io.gridline.contracts.registry.RegistryAddresses;
 import io.gridline.contracts.telemetry.TelemetryAddresses;
+import io.gridline.runtime.BoundedRetry;
 import io.gridline.runtime.GridlineConfig;
 import io.gridline.runtime.KafkaClients;
 import io.gridline.runtime.Meters;
+import io.gridline.runtime.Parking;
 import io.gridline.runtime.Readiness;
 import io.gridline.runtime.Store;
 import io.gridline.runtime.StoreClients;
@@ -70,7 +72,9 @@ public final class StreamProcessorVerticle extends VerticleBase {
           DeadLetters deadLetters = new DeadLetters(producer, pool, settings.dlqMaxRowsPerTenant(), settings.dlqMaxAge(), meters);
           TelemetryHandler handler = new TelemetryHandler(devices, models, datapoints,
               new EventThrottle(settings.eventsPerDeviceIntervalMs()), deadLetters, producer, meters);
-          intake = new TelemetryIntake(vertx, consumer, handler, settings.maxInFlight(), meters);
+          BoundedRetry retry = new BoundedRetry(vertx, new BoundedRetry.Policy(settings.maxAttempts(), 100, 5_000));
+          Parking parking = new Parking(producer, Topics.TELEMETRY_PARKED, SPEC.name(), meters);
+          intake = new TelemetryIntake(vertx, consumer, handler, retry, parking, settings.maxInFlight(), meters);
           timers.add(vertx.setPeriodic(settings.commitIntervalMs(), id -> intake.commit()));
           timers.add(vertx.setPeriodic(settings.modelsRefreshMs(), id -> models.reload()));
           timers.add(vertx.setPeriodic(60_000, id -> deadLetters.pruneOld()));

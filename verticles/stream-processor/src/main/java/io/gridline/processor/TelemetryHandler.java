@@ -10,6 +10,8 @@ import io.gridline.contracts.telemetry.RawTelemetry;
 import io.gridline.contracts.telemetry.TelemetryRejected;
 import io.gridline.contracts.telemetry.TelemetryRejected.Reasons;
 import io.gridline.runtime.ExternalIds;
+import io.gridline.runtime.LogThrottle;
+import io.gridline.runtime.UntrustedText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -32,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 final class TelemetryHandler {
   private static final Logger log = LoggerFactory.getLogger(TelemetryHandler.class);
+  /** Devices choose what gets rejected and how often: their lines share a budget. */
+  private static final LogThrottle rejections = new LogThrottle(log, 20);
   private final DeviceDirectory devices;
   private final SensorModelCatalog models;
   private final DatapointIndex datapoints;
@@ -190,7 +194,8 @@ final class TelemetryHandler {
     byte[] payload = raw != null ? raw.payload() : ctx.record.value().getBytes();
     long receivedAt = raw != null ? raw.receivedAt() : ctx.record.timestamp();
     String mac = raw != null ? raw.mac() : ctx.record.key();
-    log.info("rejected {} from device {} (tenant {}): {} — {}", ctx.where(), mac, tenant, r.reason(), r.detail());
+    rejections.info("rejected {} from device {} (tenant {}): {} — {}", ctx.where(), UntrustedText.forLog(mac), tenant,
+        r.reason(), UntrustedText.forLog(r.detail()));
     ctx.acked = deadLetters.reject(new TelemetryRejected(tenant, mac, r.reason(), r.detail(),
         raw != null ? raw.topic() : null, payload, receivedAt));
     return Future.succeededFuture();

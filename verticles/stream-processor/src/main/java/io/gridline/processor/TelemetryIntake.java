@@ -1,5 +1,8 @@
 package io.gridline.processor;
 
+import io.gridline.runtime.BoundedRetry;
+import io.gridline.runtime.Failures;
+import io.gridline.runtime.Parking;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -24,11 +27,13 @@ import org.slf4j.LoggerFactory;
  * Feeds raw records to the {@link TelemetryHandler}: in order within a partition (the next record of a partition
  * starts once the previous one's outputs are handed to the producer), at most {@code maxInFlight} records not yet
  * durable (the consumer pauses when the window is full), offsets committed only up to the last durable record. A record
- * whose handling fails for another reason than bad input (database or Kafka unavailable) is retried with backoff.
+ * whose handling fails for another reason than bad input is retried under the {@link BoundedRetry} rule: a database
+ * that refuses the record's outputs for good (SQLSTATE 22/23) or keeps failing it ({@code processor.max-attempts}) has
+ * it parked on {@code gridline.telemetry.parked} instead, so no single record holds its partition; an unreachable
+ * store is waited for.
  */
 final class TelemetryIntake {
   private static final Logger log = LoggerFactory.getLogger(TelemetryIntake.class);
-  private static final long MAX_RETRY_DELAY_MS = 5_000;
 
   /**
    * One partition's order of work and commit progress. A queue rather than a chain of futures: once warm every step
@@ -44,6 +49,8 @@ final class TelemetryIntake {
   private final Vertx vertx;
   private final KafkaConsumer<String, Buffer> consumer;
   private final TelemetryHandler handler;
+  private final BoundedRetry retry;
+  private final Parking parking;
   private final int maxInFlight;
   private final Map<TopicPartition, Lane> lanes = new HashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -55,11 +62,13 @@ final class TelemetryIntake {
   private boolean paused;
   private boolean stopping;
 
-  TelemetryIntake(Vertx vertx, KafkaConsumer<String, Buffer> consumer, TelemetryHandler handler, int maxInFlight,
-      MeterRegistry meters) {
+  TelemetryIntake(Vertx vertx, KafkaConsumer<String, Buffer> consumer, TelemetryHandler handler, BoundedRetry retry,
+      Parking parking, int maxInFlight, MeterRegistry meters) {
     this.vertx = vertx;
     this.consumer = consumer;
     this.handler = handler;
+    this.retry = retry;
+    this.parking = parking;
     this.maxInFlight = maxInFlight;
     Gauge.builder("gridline.processor.in.flight", PROCESS_IN_FLIGHT, AtomicInteger::get).strongReference(true)
         .description("raw records received and not yet durable").register(meters);
@@ -119,7 +128,7 @@ final class TelemetryIntake {
       Runnable done = lane.tokens.pollFirst();
       lane.busy = true;
       Promise<Void> dispatched = Promise.promise();
-      attempt(record, 0, dispatched).onComplete(ar -> finished(done));
+      process(record, dispatched).onComplete(ar -> finished(ar.succeeded() ? done : null));
       Future<Void> next = dispatched.future();
       if (next.isComplete()) {
         lane.busy = false;
@@ -132,8 +141,11 @@ final class TelemetryIntake {
     }
   }
 
+  /** @param done the record's progress token, or null when it was abandoned (stopping): it stays uncommitted */
   private void finished(Runnable done) {
-    done.run();
+    if (done != null) {
+      done.run();
+    }
     PROCESS_IN_FLIGHT.decrementAndGet();
     if (inFlight.decrementAndGet() <= maxInFlight / 2 && paused && !stopping) {
       paused = false;
@@ -141,24 +153,46 @@ final class TelemetryIntake {
     }
   }
 
-  /** Handles the record until its outputs are durable; completes {@code dispatched} when the next one may start. */
-  private Future<Void> attempt(KafkaConsumerRecord<String, Buffer> record, int failures, Promise<Void> dispatched) {
+  /**
+   * Handles the record until its outputs are durable, or parks it; completes {@code dispatched} when the next record of
+   * the partition may start. Fails only while stopping, leaving the record uncommitted for the next consumer.
+   */
+  private Future<Void> process(KafkaConsumerRecord<String, Buffer> record, Promise<Void> dispatched) {
+    int[] attempts = {0};
+    return retry.run(() -> attempt(record, attempts[0]++, dispatched), (err, kind, counted, delayMs) ->
+            log.warn("{}-{}@{} failed ({}, {}; {} counted attempt(s)), retrying in {} ms", record.topic(),
+                record.partition(), record.offset(), kind, Failures.describe(err), counted, delayMs))
+        .recover(err -> err instanceof BoundedRetry.GaveUp gaveUp ? park(record, gaveUp) : Future.failedFuture(err))
+        .onComplete(ar -> dispatched.tryComplete());
+  }
+
+  /** Parks the record; Kafka refusing even that is retried (logged) until it takes it or the intake stops. */
+  private Future<Void> park(KafkaConsumerRecord<String, Buffer> record, BoundedRetry.GaveUp gaveUp) {
+    return retry.run(() -> parking.park(record, gaveUp), (e, kind, counted, delayMs) ->
+            log.warn("parking {}-{}@{} failed ({}), retrying in {} ms", record.topic(), record.partition(),
+                record.offset(), Failures.describe(e), delayMs))
+        .recover(err -> {
+          if (stopping) {
+            return Future.failedFuture(err);
+          }
+          log.error("{}-{}@{} could not be parked ({}); trying again", record.topic(), record.partition(),
+              record.offset(), Failures.describe(err));
+          Promise<Void> again = Promise.promise();
+          vertx.setTimer(retry.policy().maxBackoffMs(), t -> park(record, gaveUp).onComplete(again));
+          return again.future();
+        });
+  }
+
+  private Future<Void> attempt(KafkaConsumerRecord<String, Buffer> record, int attempt, Promise<Void> dispatched) {
     TelemetryContext ctx = new TelemetryContext(record, System.currentTimeMillis());
-    if (failures == 0) {
+    if (attempt == 0) {
       pickedUp.record(Math.max(0, ctx.now - record.timestamp()), TimeUnit.MILLISECONDS);
     }
     return handler.handle(ctx)
         .onSuccess(v -> dispatched.tryComplete())
         .compose(v -> ctx.acked)
         .onSuccess(v -> latency.record(Math.max(0, System.currentTimeMillis() - record.timestamp()),
-            TimeUnit.MILLISECONDS))
-        .recover(err -> {
-          long delay = Math.min(MAX_RETRY_DELAY_MS, 100L << Math.min(failures, 6));
-          log.warn("{} failed ({}), retrying in {} ms", ctx.where(), err.getMessage(), delay);
-          Promise<Void> later = Promise.promise();
-          vertx.setTimer(delay, t -> attempt(record, failures + 1, dispatched).onComplete(later));
-          return later.future();
-        });
+            TimeUnit.MILLISECONDS));
   }
 
   /** Commits every partition's durable progress. */
@@ -191,6 +225,7 @@ final class TelemetryIntake {
   Future<Void> stop(long timeoutMs) {
     stopping = true;
     consumer.pause();
+    retry.stop();
     Promise<Void> drained = Promise.promise();
     long deadline = System.currentTimeMillis() + timeoutMs;
     vertx.setPeriodic(0, 20, id -> {

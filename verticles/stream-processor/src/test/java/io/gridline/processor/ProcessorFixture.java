@@ -94,12 +94,29 @@ final class ProcessorFixture implements AutoCloseable {
         .put("processor.dlq-max-rows-per-tenant", 1000)
         .put("processor.dlq-max-age", "P7D")
         .put("processor.models-refresh-ms", 60_000)
-        .put("processor.commit-interval-ms", 200);
+        .put("processor.commit-interval-ms", 200)
+        .put("processor.max-attempts", 10);
   }
 
   void deploy() {
+    deploy(config());
+  }
+
+  void deploy(JsonObject config) {
     deployment = Waits.await(vertx.deployVerticle(new StreamProcessorVerticle(),
-        new DeploymentOptions().setConfig(config())));
+        new DeploymentOptions().setConfig(config)));
+  }
+
+  /** The offset the processor's consumer group committed on the record's partition (-1 when none). */
+  long committedOffset(RecordMetadata where) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
+      var offsets = admin.listConsumerGroupOffsets("gridline.stream-processor").partitionsToOffsetAndMetadata()
+          .get(20, TimeUnit.SECONDS);
+      var committed = offsets.get(new TopicPartition(where.topic(), where.partition()));
+      return committed == null ? -1 : committed.offset();
+    } catch (Exception e) {
+      throw new AssertionError("cannot read the group's offsets", e);
+    }
   }
 
   void undeploy() {
@@ -199,7 +216,7 @@ final class ProcessorFixture implements AutoCloseable {
     p.put("enable.auto.commit", "false");
     KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> tps = new ArrayList<>();
-    for (String t : List.of(Topics.TELEMETRY_DECODED, Topics.TELEMETRY_DLQ, Topics.EVENTS)) {
+    for (String t : List.of(Topics.TELEMETRY_DECODED, Topics.TELEMETRY_DLQ, Topics.EVENTS, Topics.TELEMETRY_PARKED)) {
       for (int i = 0; i < PARTITIONS; i++) {
         tps.add(new TopicPartition(t, i));
       }

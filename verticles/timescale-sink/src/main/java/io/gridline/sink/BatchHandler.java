@@ -1,5 +1,6 @@
 package io.gridline.sink;
 
+import io.gridline.runtime.BoundedRetry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,13 +10,16 @@ import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A sealed batch's journey, in order: write its rows in one transaction (retried while the database is down), count
- * what the primary key dropped, wait until every earlier batch committed, and only then commit its Kafka offsets.
+ * A sealed batch's journey, in order: write its rows in one transaction (retried under the bounded rule; waited for
+ * while the database is down), and when the database refuses them for good find and park the records it refuses; park
+ * malformed records; count what the primary key dropped; wait until every earlier batch committed, and only then
+ * commit its Kafka offsets.
  */
 final class BatchHandler {
   private final Pool pool;
   private final DecodedDataWriter writer;
   private final WriteRetry retry;
+  private final RefusedRecords refused;
   private final OffsetLedger ledger;
   private final Counter rowsWritten;
   private final Counter duplicates;
@@ -23,10 +27,12 @@ final class BatchHandler {
   private final Timer writeLatency;
   private final Timer latency;
 
-  BatchHandler(Pool pool, DecodedDataWriter writer, WriteRetry retry, OffsetLedger ledger, MeterRegistry meters) {
+  BatchHandler(Pool pool, DecodedDataWriter writer, WriteRetry retry, RefusedRecords refused, OffsetLedger ledger,
+      MeterRegistry meters) {
     this.pool = pool;
     this.writer = writer;
     this.retry = retry;
+    this.refused = refused;
     this.ledger = ledger;
     rowsWritten = Counter.builder("gridline.sink.rows.written").description("rows inserted into decoded_data")
         .register(meters);
@@ -49,24 +55,34 @@ final class BatchHandler {
   Future<Void> handle(BatchContext batch, Future<Void> earlierCommitted) {
     return Future.succeededFuture(batch)
         .compose(this::writeRows)
+        .compose(this::parkMalformed)
         .map(this::countDuplicates)
         .compose(b -> earlierCommitted.map(b))
         .compose(this::commitOffsets);
   }
 
-  /** One INSERT … unnest … ON CONFLICT DO NOTHING in its own transaction; a batch of only malformed records skips it. */
+  /**
+   * One INSERT … unnest … ON CONFLICT DO NOTHING in its own transaction; a batch of only malformed records skips it. A
+   * batch the database gave up on is written again in parts, parking the records it refuses.
+   */
   private Future<BatchContext> writeRows(BatchContext batch) {
     if (!batch.hasRows()) {
       return Future.succeededFuture(batch);
     }
-    return retry.untilWritten(batch, () -> {
-      long t0 = System.nanoTime();
-      return writer.insertInTransaction(pool, batch.rows).map(inserted -> {
-        batch.writeNanos = System.nanoTime() - t0;
-        batch.inserted = inserted;
-        return batch;
-      });
-    });
+    long t0 = System.nanoTime();
+    return retry.untilWritten(batch, () -> writer.insertInTransaction(pool, batch.rows))
+        .recover(err -> err instanceof BoundedRetry.GaveUp gaveUp
+            ? refused.isolate(batch, gaveUp)
+            : Future.failedFuture(err))
+        .map(inserted -> {
+          batch.writeNanos = System.nanoTime() - t0;
+          batch.inserted = inserted;
+          return batch;
+        });
+  }
+
+  private Future<BatchContext> parkMalformed(BatchContext batch) {
+    return batch.malformedRecords.isEmpty() ? Future.succeededFuture(batch) : refused.parkMalformed(batch).map(batch);
   }
 
   private BatchContext countDuplicates(BatchContext batch) {

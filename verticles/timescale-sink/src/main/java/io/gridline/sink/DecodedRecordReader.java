@@ -2,6 +2,7 @@ package io.gridline.sink;
 
 import io.gridline.codecs.KafkaCodecs;
 import io.gridline.contracts.telemetry.DecodedTelemetry;
+import io.gridline.runtime.UntrustedText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.buffer.Buffer;
@@ -10,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns one {@code gridline.telemetry.decoded} record into rows of a batch. A malformed record is logged once with
- * its position, counted and skipped: its offset is still covered by the batch, so it is committed past and never
- * blocks the stream.
+ * Turns one {@code gridline.telemetry.decoded} record into rows of a batch. A malformed record is logged with its
+ * position, counted and kept aside to be parked ({@code gridline.telemetry.parked}, reason {@code malformed}): its
+ * offset is still covered by the batch, so it is committed past once parked and never blocks the stream.
  */
 final class DecodedRecordReader {
   private static final Logger log = LoggerFactory.getLogger(DecodedRecordReader.class);
@@ -33,15 +34,18 @@ final class DecodedRecordReader {
       telemetry = decode(record.value());
     } catch (RuntimeException e) {
       batch.malformed++;
+      batch.malformedRecords.add(new BatchContext.Malformed(record, e));
       malformed.increment();
-      log.warn("skipping malformed record {}-{}@{} (key {}): {}", record.topic(), record.partition(), record.offset(),
-          record.key(), e.getMessage());
+      log.warn("malformed record {}-{}@{} (key {}), parking it: {}", record.topic(), record.partition(),
+          record.offset(), UntrustedText.forLog(record.key()), UntrustedText.forLog(e.getMessage()));
       return;
     }
     int deviceId = (int) telemetry.deviceId();
+    int first = batch.rows.size();
     for (DecodedTelemetry.Value v : telemetry.values()) {
       batch.rows.add(telemetry.timestamp(), deviceId, v.datapointId(), v.value());
     }
+    batch.spans.add(new BatchContext.Span(record, first, batch.rows.size() - first));
   }
 
   private static DecodedTelemetry decode(Buffer value) {

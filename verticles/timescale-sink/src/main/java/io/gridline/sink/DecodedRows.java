@@ -55,6 +55,24 @@ public final class DecodedRows {
     return values.get(i);
   }
 
+  /** The rows of these spans only (in their order): part of a batch, written on its own. */
+  DecodedRows subset(java.util.List<BatchContext.Span> spans) {
+    int n = 0;
+    for (BatchContext.Span s : spans) {
+      n += s.rowCount();
+    }
+    DecodedRows out = new DecodedRows(n);
+    for (BatchContext.Span s : spans) {
+      for (int i = s.firstRow(); i < s.firstRow() + s.rowCount(); i++) {
+        out.timestamps.add(timestamps.get(i));
+        out.deviceIds.add(deviceIds.get(i));
+        out.datapointIds.add(datapointIds.get(i));
+        out.values.add(values.get(i));
+      }
+    }
+    return out;
+  }
+
   /** The four column arrays, in the order of {@link DecodedDataWriter}'s parameters. */
   Tuple asColumns() {
     return Tuple.of(timestamps.toArray(new OffsetDateTime[0]), deviceIds.toArray(new Integer[0]),

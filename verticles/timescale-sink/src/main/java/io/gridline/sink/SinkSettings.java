@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /** The sink's config keys (declared in {@code config/gridline.yaml}), read once at start. */
 record SinkSettings(String pgUrlKey, int batchSize, long lingerMs, Optional<Duration> retention, long retryBackoffMs,
-    long maxRetryBackoffMs, int maxBatchesInFlight) {
+    long maxRetryBackoffMs, int maxBatchesInFlight, int maxAttempts) {
   static final String PG_URL = "sink.pg-url";
 
   static SinkSettings from(GridlineConfig config) {
@@ -19,7 +19,8 @@ record SinkSettings(String pgUrlKey, int batchSize, long lingerMs, Optional<Dura
     long backoff = positive(config, "sink.retry-backoff-ms", 100);
     long maxBackoff = Math.max(backoff, positive(config, "sink.max-retry-backoff-ms", 10_000));
     int inFlight = positive(config, "sink.max-batches-in-flight", 2);
-    return new SinkSettings(urlKey, batchSize, lingerMs, retention(config), backoff, maxBackoff, inFlight);
+    int maxAttempts = positive(config, "sink.max-attempts", 10);
+    return new SinkSettings(urlKey, batchSize, lingerMs, retention(config), backoff, maxBackoff, inFlight, maxAttempts);
   }
 
   private static int positive(GridlineConfig config, String key, int fallback) {

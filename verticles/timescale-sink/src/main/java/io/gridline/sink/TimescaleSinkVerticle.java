@@ -4,6 +4,7 @@ import io.gridline.contracts.Topics;
 import io.gridline.runtime.GridlineConfig;
 import io.gridline.runtime.KafkaClients;
 import io.gridline.runtime.Meters;
+import io.gridline.runtime.Parking;
 import io.gridline.runtime.PgUrl;
 import io.gridline.runtime.Readiness;
 import io.gridline.runtime.Store;
@@ -14,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.sqlclient.Pool;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +36,7 @@ public final class TimescaleSinkVerticle extends VerticleBase {
   private final String readinessCheck = "verticle.timescale-sink.batches-" + instance;
   private Pool pool;
   private KafkaConsumer<String, Buffer> consumer;
+  private KafkaProducer<String, Buffer> producer;
   private BatchCollector collector;
   private BatchPipeline pipeline;
   private WriteRetry retry;
@@ -49,11 +52,19 @@ public final class TimescaleSinkVerticle extends VerticleBase {
     SinkHealth health = new SinkHealth();
 
     return RetentionPolicy.apply(pool, settings.retention(), where)
-        .compose(v -> vertx.executeBlocking(() -> KafkaClients.consumer(vertx, config, SPEC.name())))
+        .compose(v -> vertx.executeBlocking(() -> {
+          // the producer only parks the records decoded_data refuses (gridline.telemetry.parked)
+          producer = KafkaClients.producer(vertx, config, SPEC.name());
+          return KafkaClients.consumer(vertx, config, SPEC.name());
+        }))
         .compose(created -> {
           consumer = created;
-          retry = new WriteRetry(vertx, settings.retryBackoffMs(), settings.maxRetryBackoffMs(), health, meters);
-          BatchHandler handler = new BatchHandler(pool, new DecodedDataWriter(), retry, new OffsetLedger(consumer), meters);
+          retry = new WriteRetry(vertx, settings.retryBackoffMs(), settings.maxRetryBackoffMs(), settings.maxAttempts(),
+              health, meters);
+          DecodedDataWriter writer = new DecodedDataWriter();
+          RefusedRecords refused = new RefusedRecords(pool, writer, retry,
+              new Parking(producer, Topics.TELEMETRY_PARKED, SPEC.name(), meters));
+          BatchHandler handler = new BatchHandler(pool, writer, retry, refused, new OffsetLedger(consumer), meters);
           pipeline = new BatchPipeline(consumer, handler, settings.maxBatchesInFlight());
           collector = new BatchCollector(vertx, new DecodedRecordReader(meters), settings.batchSize(),
               settings.lingerMs(), pipeline::submit);
@@ -83,6 +94,7 @@ public final class TimescaleSinkVerticle extends VerticleBase {
     }
     return drained
         .eventually(() -> consumer == null ? Future.succeededFuture() : consumer.close())
+        .eventually(() -> producer == null ? Future.succeededFuture() : producer.close())
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

@@ -58,7 +58,7 @@ class BatchCollectorTest {
 
   @Test
   void backoffDoublesUpToTheCap() {
-    WriteRetry retry = new WriteRetry(vertx, 100, 1000, new SinkHealth(), new SimpleMeterRegistry());
+    WriteRetry retry = new WriteRetry(vertx, 100, 1000, 10, new SinkHealth(), new SimpleMeterRegistry());
     assertEquals(List.of(100L, 200L, 400L, 800L, 1000L, 1000L),
         List.of(retry.delayAfter(1), retry.delayAfter(2), retry.delayAfter(3), retry.delayAfter(4),
             retry.delayAfter(5), retry.delayAfter(40)));

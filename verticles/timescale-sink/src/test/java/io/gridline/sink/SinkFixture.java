@@ -54,8 +54,8 @@ final class SinkFixture implements AutoCloseable {
     p.put("bootstrap.servers", kafka.bootstrapServers());
     admin = Admin.create(p);
     try {
-      admin.createTopics(List.of(new NewTopic(Topics.TELEMETRY_DECODED, PARTITIONS, (short) 1))).all()
-          .get(20, TimeUnit.SECONDS);
+      admin.createTopics(List.of(new NewTopic(Topics.TELEMETRY_DECODED, PARTITIONS, (short) 1),
+          new NewTopic(Topics.TELEMETRY_PARKED, 1, (short) 1))).all().get(20, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -138,6 +138,30 @@ final class SinkFixture implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Every record parked so far on gridline.telemetry.parked, read from the beginning. */
+  List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> parked() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", kafka.bootstrapServers());
+    List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> out = new java.util.ArrayList<>();
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(p,
+        new org.apache.kafka.common.serialization.StringDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      TopicPartition tp = new TopicPartition(Topics.TELEMETRY_PARKED, 0);
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      long end = consumer.endOffsets(List.of(tp)).get(tp);
+      while (consumer.position(tp) < end) {
+        consumer.poll(java.time.Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  static String header(org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> r, String name) {
+    var h = r.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
   // ---- PostgreSQL (plain JDBC: independent of the code under test)
