@@ -16,6 +16,8 @@ import java.util.List;
  * map settings, with Gridline's network on top) and the clustered event bus.
  */
 final class ClusterSetup {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ClusterSetup.class);
+
   private ClusterSetup() {}
 
   static HazelcastClusterManager clusterManager(GridlineConfig config) {
@@ -40,6 +42,10 @@ final class ClusterSetup {
     if (!isWildcard(host)) {
       net.getInterfaces().setEnabled(true).addInterface(ipOf(host));
       hz.setProperty("hazelcast.socket.bind.any", "false");
+    } else {
+      // Hazelcast's open-source edition authenticates no member: anything that reaches this port can join
+      log.warn("cluster: cluster.host={} binds Hazelcast on every interface; it has no member authentication, so bind "
+          + "it to a private address", host);
     }
     config.optString("cluster.public-host").ifPresent(net::setPublicAddress);
 
@@ -59,12 +65,16 @@ final class ClusterSetup {
     return new HazelcastClusterManager(hz);
   }
 
-  /** The clustered event bus: bound to {@code cluster.host} on a free port, reached at the public host. */
-  static EventBusOptions eventBus(GridlineConfig config) {
-    return new EventBusOptions()
+  /**
+   * The clustered event bus: bound to {@code cluster.host} on a free port, reached at the public host; with TLS and
+   * required client certificates when {@code cluster.tls.*} gave this member its files ({@link ClusterTls}).
+   */
+  static EventBusOptions eventBus(GridlineConfig config, java.util.Optional<ClusterTls.Files> tls) {
+    EventBusOptions options = new EventBusOptions()
         .setHost(config.string("cluster.host", "0.0.0.0"))
         .setPort(0)
         .setClusterPublicHost(publicHost(config));
+    return tls.map(files -> ClusterTls.apply(options, files)).orElse(options);
   }
 
   /** Where other members (and operators reading {@code /cluster}) reach this node. */

@@ -59,6 +59,7 @@ public final class Node {
   private DeploymentPlan plan;
   private Path dataDir;
   private List<String> operatorMessages = List.of();
+  private java.util.Optional<ClusterTls.Files> clusterTls = java.util.Optional.empty();
   private StoreProvisioning stores;
   private Vertx vertx;
   private HazelcastClusterManager clusterManager;
@@ -125,6 +126,14 @@ public final class Node {
 
   private void resolveSecrets() {
     operatorMessages = NodeSecrets.resolve(flat, dataDir, plan.deploys(ApiVerticle.SPEC.name()));
+    if (clustered()) {
+      clusterTls = ClusterTls.resolve(config, dataDir);
+      if (clusterTls.isEmpty()) {
+        log.warn("cluster: the clustered event bus runs WITHOUT TLS: any process that reaches {} can send to and receive "
+            + "from it. Set cluster.tls.cert-path, key-path and trust-path (or cluster.tls.generate=true on one "
+            + "machine), and keep the cluster ports on a private network", config.string("cluster.host"));
+      }
+    }
   }
 
   private void provisionStores() {
@@ -167,7 +176,7 @@ public final class Node {
         .setJvmMetricsEnabled(true)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
     if (clustered()) {
-      vertxOptions.setEventBusOptions(ClusterSetup.eventBus(config));
+      vertxOptions.setEventBusOptions(ClusterSetup.eventBus(config, clusterTls));
       clusterManager = ClusterSetup.clusterManager(config);
     }
     VertxBuilder builder = Vertx.builder().with(vertxOptions).withMetrics(new MicrometerMetricsFactory());
@@ -181,8 +190,9 @@ public final class Node {
       directory = new ClusterDirectory(vertx, clusterManager);
       meters = new NodeMeters(Meters.registry());
       if (clustered()) {
-        log.info("cluster: joined {} as member {} ({} members) in {} ms", config.string("cluster.name"),
-            clusterManager.getNodeId(), clusterManager.getNodes().size(), millisSince(t0));
+        log.info("cluster: joined {} as member {} ({} members) in {} ms; event bus {}", config.string("cluster.name"),
+            clusterManager.getNodeId(), clusterManager.getNodes().size(), millisSince(t0),
+            clusterTls.map(f -> "TLS with client certificates (trust " + f.trust() + ")").orElse("without TLS"));
       }
     }).mapEmpty();
   }

@@ -264,6 +264,37 @@ class CommandRoutingTest {
     assertEquals(5, refused.getReasonCode());
   }
 
+  @Test
+  void revokingACertificateOnOneNodeEndsTheSessionItOpenedOnTheOther() throws Exception {
+    String mac = randomMac();
+    String clientId = "f2-" + mac.replace(":", "");
+    long id = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/devices", writeKey,
+        new JsonObject().put("kind", "mqtt").put("externalId", mac).put("name", "revoked")))).getLong("id");
+    JsonObject issued = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/devices/" + id + "/certificate",
+        writeKey, null)));
+    MqttClient device = mtls(clientId, issued);
+    java.util.concurrent.CountDownLatch lost = new java.util.concurrent.CountDownLatch(1);
+    device.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
+      @Override
+      public void connectionLost(Throwable cause) {
+        lost.countDown();
+      }
+
+      @Override
+      public void messageArrived(String topic, MqttMessage message) {}
+
+      @Override
+      public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {}
+    });
+    TestNodes.expect(204, api("DELETE", "/api/v1/devices/" + id + "/certificates/" + issued.getString("serial"),
+        writeKey, null));
+    assertTrue(lost.await(10, TimeUnit.SECONDS), "the session on the other node ended");
+    MqttException refused = org.junit.jupiter.api.Assertions.assertThrows(MqttException.class,
+        () -> mtls(clientId, issued));
+    assertEquals(5, refused.getReasonCode());
+    device.close();
+  }
+
   private static String randomMac() {
     java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
     return String.format("aa:bb:cd:%02x:%02x:%02x", r.nextInt(256), r.nextInt(256), r.nextInt(256));

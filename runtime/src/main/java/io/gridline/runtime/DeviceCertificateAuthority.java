@@ -64,8 +64,16 @@ public final class DeviceCertificateAuthority {
   private static final String SIGNATURE = "SHA256withECDSA";
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** A freshly issued device certificate, its private key (PKCS#8) and the CA certificate, all PEM. */
-  public record Issued(String certificatePem, String privateKeyPem, String caPem) {}
+  /**
+   * A freshly issued device certificate, its private key (PKCS#8) and the CA certificate, all PEM; its serial (lower-case
+   * hex, as recorded in {@code device_certificates}) and the end of its validity.
+   */
+  public record Issued(String certificatePem, String privateKeyPem, String caPem, String serial, Instant notAfter) {}
+
+  /** A certificate's serial as Gridline records it: lower-case hex without leading zeros. */
+  public static String serialOf(X509Certificate certificate) {
+    return certificate.getSerialNumber().toString(16);
+  }
 
   private final X509Certificate caCert;
   private final PrivateKey caKey;
@@ -89,21 +97,26 @@ public final class DeviceCertificateAuthority {
     return generates(config) ? Optional.of(dataDir(config).resolve("device-ca.crt.pem")) : Optional.empty();
   }
 
-  /** The configured CA, the data dir's (generated the first time) when {@code generate} is on, else empty. Blocking. */
+  /**
+   * The CA that can issue: the configured certificate and key, the data dir's (generated the first time) when
+   * {@code generate} is on, else empty — also when only the certificate is configured: a node that only verifies
+   * devices (mqtt-bridge on an edge node) needs the CA certificate, never its key. Blocking.
+   */
   public static Optional<DeviceCertificateAuthority> fromConfig(GridlineConfig config) {
     Optional<String> cert = config.optString(CERT_PATH);
     Optional<String> key = config.optString(KEY_PATH);
-    if (cert.isPresent() != key.isPresent()) {
-      throw new IllegalArgumentException(CERT_PATH + " and " + KEY_PATH + " must be set together");
+    if (key.isPresent() && cert.isEmpty()) {
+      throw new IllegalArgumentException(KEY_PATH + " is set without " + CERT_PATH);
     }
     if (cert.isPresent()) {
-      return Optional.of(load(Path.of(cert.get()), Path.of(key.get())));
+      return key.map(k -> load(Path.of(cert.get()), Path.of(k)));
     }
     return generates(config) ? Optional.of(loadOrGenerate(dataDir(config))) : Optional.empty();
   }
 
-  private static boolean generates(GridlineConfig config) {
-    return config.has(GENERATE) && config.bool(GENERATE);
+  /** Whether this node generates the CA into the data dir ({@code mqtt.device-ca.generate} and no configured CA). */
+  public static boolean generates(GridlineConfig config) {
+    return config.optString(CERT_PATH).isEmpty() && config.has(GENERATE) && config.bool(GENERATE);
   }
 
   /** {@code devservices.data-dir} (default {@code ./data}), where generated CA and certificate files live. */
@@ -128,17 +141,41 @@ public final class DeviceCertificateAuthority {
   }
 
   /** Loads {@code dir}/device-ca.{crt,key}.pem, generating them first if absent. One JVM-wide lock: api and bridge. */
-  public static synchronized DeviceCertificateAuthority loadOrGenerate(Path dir) {
-    Path cert = dir.resolve("device-ca.crt.pem");
-    Path key = dir.resolve("device-ca.key.pem");
+  public static DeviceCertificateAuthority loadOrGenerate(Path dir) {
+    return loadOrGenerate(dir, "device-ca", "Gridline device CA");
+  }
+
+  /**
+   * Loads {@code dir}/{@code name}.{crt,key}.pem, generating a CA named {@code commonName} first if absent (the device CA,
+   * and the dev profile's cluster CA). Nodes started at once on one data dir agree on one CA: generation holds a file
+   * lock ({@code name}.lock) as well as the JVM-wide one.
+   */
+  public static synchronized DeviceCertificateAuthority loadOrGenerate(Path dir, String name, String commonName) {
+    Path cert = dir.resolve(name + ".crt.pem");
+    Path key = dir.resolve(name + ".key.pem");
     if (Files.exists(cert) && Files.exists(key)) {
       return load(cert, key);
     }
     try {
       Files.createDirectories(dir);
+      try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(dir.resolve(name + ".lock"),
+              java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+          java.nio.channels.FileLock held = lockFile.lock()) {
+        if (Files.exists(cert) && Files.exists(key)) {
+          return load(cert, key); // another process generated it while this one waited
+        }
+        return generate(cert, key, commonName);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the CA " + name + " into " + dir, e);
+    }
+  }
+
+  private static DeviceCertificateAuthority generate(Path cert, Path key, String commonName) throws IOException {
+    try {
       KeyPair pair = newKeyPair();
       X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "Gridline")
-          .addRDN(BCStyle.CN, "Gridline device CA").build();
+          .addRDN(BCStyle.CN, commonName).build();
       Instant now = Instant.now();
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(),
@@ -151,10 +188,34 @@ public final class DeviceCertificateAuthority {
       writeAtomically(key, pem(new JcaPKCS8Generator(pair.getPrivate(), null)), true);
       writeAtomically(cert, pem(ca), false);
       return new DeviceCertificateAuthority(ca, pair.getPrivate());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the device CA into " + dir, e);
     } catch (GeneralSecurityException | OperatorCreationException e) {
-      throw new IllegalStateException("cannot generate the device CA", e);
+      throw new IllegalStateException("cannot generate the CA " + commonName, e);
+    }
+  }
+
+  /**
+   * A new key pair and a certificate for a cluster member (CN = {@code nodeName}), good for both ends of a TLS
+   * connection (serverAuth and clientAuth): each node of the clustered event bus accepts and opens connections.
+   */
+  public Issued issueNode(String nodeName) {
+    try {
+      KeyPair pair = newKeyPair();
+      X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "Gridline")
+          .addRDN(BCStyle.CN, nodeName).build();
+      Instant now = Instant.now();
+      JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCert, serial(),
+          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(DEVICE_VALIDITY)), toPrincipal(subject),
+          pair.getPublic())
+          .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+              new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
+          .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()))
+          .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
+      return issued(sign(builder, caKey), pair);
+    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+      throw new IllegalStateException("cannot issue a node certificate for " + nodeName, e);
     }
   }
 
@@ -173,7 +234,7 @@ public final class DeviceCertificateAuthority {
           .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()))
           .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
       X509Certificate cert = sign(builder, caKey);
-      return new Issued(pem(cert), pem(new JcaPKCS8Generator(pair.getPrivate(), null)), caPem);
+      return issued(cert, pair);
     } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
       throw new IllegalStateException("cannot issue a certificate for " + clientId, e);
     }
@@ -205,7 +266,7 @@ public final class DeviceCertificateAuthority {
           .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()))
           .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
       X509Certificate cert = sign(builder, caKey);
-      return new Issued(pem(cert), pem(new JcaPKCS8Generator(pair.getPrivate(), null)), caPem);
+      return issued(cert, pair);
     } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
       throw new IllegalStateException("cannot issue a server certificate for " + dnsNames, e);
     }
@@ -213,6 +274,11 @@ public final class DeviceCertificateAuthority {
 
   public String caPem() {
     return caPem;
+  }
+
+  private Issued issued(X509Certificate cert, KeyPair pair) throws IOException {
+    return new Issued(pem(cert), pem(new JcaPKCS8Generator(pair.getPrivate(), null)), caPem, serialOf(cert),
+        cert.getNotAfter().toInstant());
   }
 
   public X509Certificate caCertificate() {

@@ -33,13 +33,23 @@ public final class GeneratedServerCertificate {
   private GeneratedServerCertificate() {}
 
   /** Loads or generates {@code dir}/{@code name}.{crt,key}.pem. Blocking (files, host name lookup, key generation). */
-  public static synchronized PemFiles loadOrGenerate(Path dir, String name, DeviceCertificateAuthority ca) {
+  public static PemFiles loadOrGenerate(Path dir, String name, DeviceCertificateAuthority ca) {
+    return loadOrGenerate(dir, name, ca, authority -> authority.issueServer(dnsNames(), List.of("127.0.0.1")));
+  }
+
+  /**
+   * Loads or generates {@code dir}/{@code name}.{crt,key}.pem with {@code issue} (e.g. a cluster member's certificate,
+   * {@link DeviceCertificateAuthority#issueNode}), under the same rules: generated again when not signed by {@code ca} or
+   * about to expire. Blocking.
+   */
+  public static synchronized PemFiles loadOrGenerate(Path dir, String name, DeviceCertificateAuthority ca,
+      java.util.function.Function<DeviceCertificateAuthority, DeviceCertificateAuthority.Issued> issue) {
     Path cert = dir.resolve(name + ".crt.pem");
     Path key = dir.resolve(name + ".key.pem");
     if (Files.exists(key) && usable(cert, ca)) {
       return new PemFiles(cert, key);
     }
-    DeviceCertificateAuthority.Issued issued = ca.issueServer(dnsNames(), List.of("127.0.0.1"));
+    DeviceCertificateAuthority.Issued issued = issue.apply(ca);
     try {
       Files.createDirectories(dir);
       // key first, certificate last: a crash in between leaves no usable certificate, so the next start generates again

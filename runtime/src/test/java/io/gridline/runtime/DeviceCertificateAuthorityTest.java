@@ -60,8 +60,13 @@ class DeviceCertificateAuthorityTest {
     assertEquals(Optional.empty(), DeviceCertificateAuthority.fromConfig(none));
     assertEquals(Optional.empty(), DeviceCertificateAuthority.certPath(none));
 
-    GridlineConfig half = GridlineConfig.of(new JsonObject()
+    // the certificate alone (an edge node that only verifies devices): no CA that can issue, and no error
+    GridlineConfig certOnly = GridlineConfig.of(new JsonObject()
         .put(DeviceCertificateAuthority.CERT_PATH, dir.resolve("device-ca.crt.pem").toString()));
-    assertThrows(IllegalArgumentException.class, () -> DeviceCertificateAuthority.fromConfig(half));
+    assertEquals(Optional.empty(), DeviceCertificateAuthority.fromConfig(certOnly));
+    assertEquals(Optional.of(dir.resolve("device-ca.crt.pem")), DeviceCertificateAuthority.certPath(certOnly));
+    GridlineConfig keyOnly = GridlineConfig.of(new JsonObject()
+        .put(DeviceCertificateAuthority.KEY_PATH, dir.resolve("device-ca.key.pem").toString()));
+    assertThrows(IllegalArgumentException.class, () -> DeviceCertificateAuthority.fromConfig(keyOnly));
   }
 }

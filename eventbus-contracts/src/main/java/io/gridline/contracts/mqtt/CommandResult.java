@@ -18,7 +18,13 @@ public record CommandResult(String commandId, Outcome outcome, String detail) {
     /** The device has no subscription matching the topic: nothing was sent. */
     NOT_SUBSCRIBED,
     /** The write failed. */
-    FAILED
+    FAILED,
+    /**
+     * The receiving node's registry does not confirm the command (no such device, another tenant's, a topic outside the
+     * device's command tree, or not held here): nothing was sent. The clustered bus is authenticated, but a receiver
+     * still checks what it is asked to do.
+     */
+    REFUSED
   }
 
   public CommandResult {

@@ -59,7 +59,7 @@ public final class ApiVerticle extends VerticleBase {
             new TelemetryDlqRoutes(pool).mount(endpoints);
             new CredentialRoutes(devices, new CredentialRepository(pool), events).mount(endpoints);
             new CommandRoutes(devices, new DeviceOwners(RedisAPI.api(redis)), vertx.eventBus()).mount(endpoints);
-            new CertificateRoutes(vertx, devices, config).mount(endpoints);
+            new CertificateRoutes(vertx, devices, new CertificateRepository(pool), events, config).mount(endpoints);
             new TelemetryRoutes(devices, telemetry, java.time.Clock.systemUTC()).mount(endpoints);
             WebhookRepository webhooks = new WebhookRepository(pool);
             new WebhookRoutes(vertx, webhooks, webhookSettings).mount(endpoints);

@@ -95,6 +95,8 @@ final class CommandRoutes {
           + " has not subscribed to a filter matching the command's topic"));
       case FAILED -> Future.failedFuture(Problem.conflict("the command could not be written to device "
           + c.deviceId() + ": " + result.detail()));
+      case REFUSED -> Future.failedFuture(Problem.conflict("the node holding device " + c.deviceId()
+          + " refused the command: " + result.detail()));
     };
   }
 

@@ -8,8 +8,9 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code POST /api/v1/devices/{id}/credentials}: issues the device's MQTT secret (password; username = client id),
- * shown once. Calling again rotates it: the old secret stops working as soon as the bridges drop their cached entry,
- * which the published device change tells them to do.
+ * shown once. Calling again reissues the device's credentials: the old secret stops working and every certificate
+ * issued for the device is revoked; the broadcast credentials change makes every bridge drop its cached entry and close
+ * the device's live sessions, on whichever node holds them.
  */
 final class CredentialRoutes {
   private final DeviceRepository devices;
@@ -31,7 +32,7 @@ final class CredentialRoutes {
     PathIds.deviceId(ctx, "id")
         .compose(id -> devices.find(caller.tenantId(), id))
         .compose(device -> credentials.issue(caller.tenantId(), device.id())
-            .onSuccess(secret -> events.deviceChanged(device, Change.UPDATED)))
+            .onSuccess(secret -> events.deviceChanged(device, Change.CREDENTIALS)))
         .onComplete(Respond.secretJson(ctx, 201, secret -> new JsonObject().put("secret", secret)));
   }
 }

@@ -96,6 +96,57 @@ class CertificateRoutesTest {
   }
 
   @Test
+  void everyIssuedCertificateIsRecordedAndCanBeRevokedOneByOne() {
+    long id = api.createDevice(writeKey, "mqtt", "aa:bb:cc:20:00:04", "cert4").getLong("id");
+    JsonObject first = issue(id, writeKey).bodyAsJsonObject();
+    JsonObject second = issue(id, writeKey).bodyAsJsonObject();
+    assertTrue(first.getString("serial").matches("[0-9a-f]{1,40}"), first.getString("serial"));
+    assertNotEquals(first.getString("serial"), second.getString("serial"));
+    assertTrue(first.getString("notAfter").endsWith("Z"));
+
+    JsonObject list = api.call(caPort, HttpMethod.GET, "/api/v1/devices/" + id + "/certificates", readKey, null)
+        .bodyAsJsonObject();
+    assertEquals(2, list.getLong("total"));
+    JsonObject listed = list.getJsonArray("items").getJsonObject(0);
+    assertEquals(first.getString("serial"), listed.getString("serial"));
+    assertEquals("active", listed.getString("status"));
+    assertEquals("f2-aabbcc200004", listed.getString("subject"));
+    assertEquals(id, listed.getLong("deviceId"));
+
+    String revoke = "/api/v1/devices/" + id + "/certificates/" + first.getString("serial").toUpperCase();
+    problem(api.call(caPort, HttpMethod.DELETE, revoke, readKey, null), 403);
+    problem(api.call(caPort, HttpMethod.DELETE, revoke, otherKey, null), 404);
+    assertEquals(204, api.call(caPort, HttpMethod.DELETE, revoke, writeKey, null).statusCode());
+    assertEquals(204, api.call(caPort, HttpMethod.DELETE, revoke, writeKey, null).statusCode(), "idempotent");
+    problem(api.call(caPort, HttpMethod.DELETE, "/api/v1/devices/" + id + "/certificates/abc123", writeKey, null), 404);
+    problem(api.call(caPort, HttpMethod.DELETE, "/api/v1/devices/" + id + "/certificates/xyz", writeKey, null), 400);
+    var statuses = api.call(caPort, HttpMethod.GET, "/api/v1/devices/" + id + "/certificates", writeKey, null)
+        .bodyAsJsonObject().getJsonArray("items");
+    assertEquals("revoked", statuses.getJsonObject(0).getString("status"));
+    assertTrue(statuses.getJsonObject(0).getString("revokedAt").endsWith("Z"));
+    assertEquals("active", statuses.getJsonObject(1).getString("status"));
+    problem(api.call(caPort, HttpMethod.GET, "/api/v1/devices/" + id + "/certificates", otherKey, null), 404);
+  }
+
+  @Test
+  void reissuingCredentialsOrDeletingTheDeviceRevokesEveryCertificate() {
+    long id = api.createDevice(writeKey, "mqtt", "aa:bb:cc:20:00:05", "cert5").getLong("id");
+    issue(id, writeKey);
+    issue(id, writeKey);
+    assertEquals(201, api.call(caPort, HttpMethod.POST, "/api/v1/devices/" + id + "/credentials", writeKey, null)
+        .statusCode());
+    var items = api.call(caPort, HttpMethod.GET, "/api/v1/devices/" + id + "/certificates", writeKey, null)
+        .bodyAsJsonObject().getJsonArray("items");
+    assertEquals(2, items.size());
+    items.forEach(o -> assertEquals("revoked", ((JsonObject) o).getString("status")));
+
+    JsonObject kept = issue(id, writeKey).bodyAsJsonObject();
+    assertEquals(204, api.call(caPort, HttpMethod.DELETE, "/api/v1/devices/" + id, writeKey, null).statusCode());
+    assertEquals("revoked", api.row("SELECT CASE WHEN revoked_at IS NULL THEN 'active' ELSE 'revoked' END AS s "
+        + "FROM device_certificates WHERE serial = $1", kept.getString("serial")).getString("s"));
+  }
+
+  @Test
   void onlyMqttDevicesOfTheCallersTenantWithAWriteKey() {
     long id = api.createDevice(writeKey, "mqtt", "aa:bb:cc:20:00:02", "cert2").getLong("id");
     problem(issue(id, otherKey), 404);

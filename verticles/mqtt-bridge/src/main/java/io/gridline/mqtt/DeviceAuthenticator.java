@@ -1,5 +1,6 @@
 package io.gridline.mqtt;
 
+import io.gridline.runtime.DeviceCertificateAuthority;
 import io.gridline.runtime.Tokens;
 import io.vertx.core.Future;
 import java.security.MessageDigest;
@@ -13,7 +14,8 @@ import javax.net.ssl.SSLSession;
 /**
  * Decides a CONNECT: {@link #authenticate} lists the steps. A device is accepted when its client id names a registered
  * {@code mqtt} device and it proves it is that device — the password is its current secret, or its verified client
- * certificate's CN is the client id (mTLS) — or when {@code mqtt.require-auth=false}.
+ * certificate's CN is the client id and the certificate is one Gridline issued for this very device row and has not
+ * revoked (mTLS) — or when {@code mqtt.require-auth=false}.
  */
 final class DeviceAuthenticator {
   private final DeviceDirectory directory;
@@ -68,7 +70,7 @@ final class DeviceAuthenticator {
     return Future.failedFuture(new Refusal(Refusal.NOT_AUTHORIZED, "wrong or missing credentials"));
   }
 
-  private static boolean passwordMatches(ConnectContext ctx) {
+  private boolean passwordMatches(ConnectContext ctx) {
     var auth = ctx.endpoint.auth();
     if (auth == null || auth.getPassword() == null || ctx.device.secretHash() == null) {
       return false;
@@ -79,8 +81,13 @@ final class DeviceAuthenticator {
     return MessageDigest.isEqual(Tokens.hash(auth.getPassword()), ctx.device.secretHash());
   }
 
-  /** mTLS: the TLS layer verified the chain against {@code mqtt.tls.client-ca-path}; the CN must be the client id. */
-  private static boolean certificateNames(ConnectContext ctx) {
+  /**
+   * mTLS: the TLS layer verified the chain against the client CA; the CN must be the client id, and the serial one of
+   * the device row's active certificates ({@code device_certificates}): a certificate whose device was deleted (and the
+   * MAC registered again, perhaps by another tenant), reissued or revoked names no active record and is refused. With
+   * {@code mqtt.tls.require-registered-certificate=false} (an operator's own PKI) the CN alone decides.
+   */
+  private boolean certificateNames(ConnectContext ctx) {
     if (!ctx.endpoint.isSsl()) {
       return false;
     }
@@ -92,7 +99,9 @@ final class DeviceAuthenticator {
       }
       for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
         if (rdn.getType().equalsIgnoreCase("CN")) {
-          return ctx.endpoint.clientIdentifier().equals(String.valueOf(rdn.getValue()));
+          return ctx.endpoint.clientIdentifier().equals(String.valueOf(rdn.getValue()))
+              && (!settings.requireRegisteredCertificate()
+                  || ctx.device.certificateSerials().contains(DeviceCertificateAuthority.serialOf(cert)));
         }
       }
       return false;

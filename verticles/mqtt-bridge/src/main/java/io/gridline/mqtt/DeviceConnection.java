@@ -293,6 +293,18 @@ final class DeviceConnection {
     disconnect(MqttDisconnectReasonCode.ADMINISTRATIVE_ACTION);
   }
 
+  /** Closes the connection of a device whose credentials were reissued or revoked. */
+  void credentialsChanged() {
+    log.info("device {} (tenant {}): credentials reissued or revoked: closing its connection", device.id(),
+        device.tenantId());
+    disconnect(MqttDisconnectReasonCode.NOT_AUTHORIZED);
+  }
+
+  /** The registry device this connection authenticated as. */
+  MqttDevice device() {
+    return device;
+  }
+
   /** Closes the connection when another one takes over the client id. */
   void takenOver() {
     disconnect(MqttDisconnectReasonCode.SESSION_TAKEN_OVER);

@@ -1,5 +1,6 @@
 package io.gridline.mqtt;
 
+import io.gridline.contracts.registry.DeviceChanged;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.vertx.core.Handler;
 import io.vertx.mqtt.MqttEndpoint;
@@ -55,11 +56,18 @@ final class DeviceGate implements Handler<MqttEndpoint> {
     endpoint.accept(opened.getValue());
   }
 
-  /** The registry deleted the device: its connection on this instance ends. */
-  void deviceDeleted(String mac) {
+  /**
+   * The registry deleted the device, or reissued or revoked its credentials: its connection on this instance ends (the
+   * device reconnects with what it holds now, and is checked again).
+   */
+  void credentialsEnded(String mac, DeviceChanged.Change change) {
     DeviceConnection connection = live.get(ClientIds.of(mac));
     if (connection != null) {
-      connection.deleted();
+      if (change == DeviceChanged.Change.DELETED) {
+        connection.deleted();
+      } else {
+        connection.credentialsChanged();
+      }
     }
   }
 

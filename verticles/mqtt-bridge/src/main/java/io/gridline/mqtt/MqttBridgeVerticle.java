@@ -54,9 +54,11 @@ public final class MqttBridgeVerticle extends VerticleBase {
     directory = new DeviceDirectory(vertx, pool);
 
     // the device CA the TLS listener trusts is generated on first use in the dev profile (mqtt.device-ca.generate),
-    // and so is the listener's own certificate, signed by that CA (mqtt.tls.generate)
+    // and so is the listener's own certificate, signed by that CA (mqtt.tls.generate); otherwise the bridge reads only
+    // the CA certificate (mqtt.device-ca.cert-path): an edge node never needs the CA's key
     return vertx.executeBlocking(() -> configured.resolveServerCertificate(
-            DeviceCertificateAuthority.fromConfig(config), config))
+            configured.generatesServerCertificate() || DeviceCertificateAuthority.generates(config)
+                ? DeviceCertificateAuthority.fromConfig(config) : java.util.Optional.empty(), config))
         .compose(settings -> vertx.executeBlocking(() -> KafkaClients.producer(vertx, config, SPEC.name()))
             .map(p -> Map.entry(settings, p)))
         .compose(started -> {
@@ -67,11 +69,11 @@ public final class MqttBridgeVerticle extends VerticleBase {
           ownership = DeviceOwnership.create(vertx, RedisAPI.api(redis), config.nodeId());
           ownership.startRefreshing();
           LiveConnections live = LiveConnections.of(vertx);
-          commands = new CommandReceiver(vertx, live, config.nodeId(), meters);
+          commands = new CommandReceiver(vertx, live, directory, config.nodeId(), meters);
           DeviceConnection.Shared shared = new DeviceConnection.Shared(settings, writer, presence, new SessionStore(),
               quota, meters, config.nodeId(), ownership, live);
           DeviceGate gate = new DeviceGate(new DeviceAuthenticator(directory, quota, settings), shared);
-          directory.onDeleted(gate::deviceDeleted);
+          directory.onCredentialsEnded(gate::credentialsEnded);
           UpstreamSettings.from(config, settings.maxPayloadBytes()).ifPresent(up -> {
             var forwarder = new UpstreamForwarder(directory, writer, meters, up.maxPayloadBytes());
             upstream = new UpstreamLink(vertx, up, forwarder);

@@ -13,7 +13,7 @@ import java.util.Optional;
 /** The bridge's config keys (declared in {@code config/gridline.yaml}), read once at start. */
 record MqttSettings(String host, int port, int tlsPort, Optional<String> certPath, Optional<String> keyPath,
     Optional<String> clientCaPath, boolean requireAuth, int maxConnections, int maxPayloadBytes,
-    int maxPublishRate, long statusIntervalMs, boolean generateTls) {
+    int maxPublishRate, long statusIntervalMs, boolean generateTls, boolean requireRegisteredCertificate) {
 
   static final String PORT = "mqtt.port";
   static final String TLS_PORT = "mqtt.tls-port";
@@ -35,7 +35,8 @@ record MqttSettings(String host, int port, int tlsPort, Optional<String> certPat
         c.has("mqtt.max-payload-bytes") ? c.integer("mqtt.max-payload-bytes") : 65_536,
         c.has("mqtt.max-publish-rate") ? c.integer("mqtt.max-publish-rate") : 100,
         c.has("mqtt.status-interval-ms") ? c.longValue("mqtt.status-interval-ms") : 30_000,
-        c.has(TLS_GENERATE) && c.bool(TLS_GENERATE));
+        c.has(TLS_GENERATE) && c.bool(TLS_GENERATE),
+        !c.has("mqtt.tls.require-registered-certificate") || c.bool("mqtt.tls.require-registered-certificate"));
   }
 
   /** TLS listens only when both a certificate and its key are configured (or were generated). */
@@ -67,7 +68,8 @@ record MqttSettings(String host, int port, int tlsPort, Optional<String> certPat
   /** These settings serving the given certificate and key (the generated ones). */
   MqttSettings withServerCertificate(Path cert, Path key) {
     return new MqttSettings(host, port, tlsPort, Optional.of(cert.toString()), Optional.of(key.toString()),
-        clientCaPath, requireAuth, maxConnections, maxPayloadBytes, maxPublishRate, statusIntervalMs, generateTls);
+        clientCaPath, requireAuth, maxConnections, maxPayloadBytes, maxPublishRate, statusIntervalMs, generateTls,
+        requireRegisteredCertificate);
   }
 
   MqttServerOptions plainOptions() {

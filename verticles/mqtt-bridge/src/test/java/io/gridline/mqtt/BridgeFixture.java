@@ -124,6 +124,31 @@ final class BridgeFixture {
     return secret;
   }
 
+  /**
+   * Issues a certificate for the device from {@code ca} and records it the way the api does ({@code device_certificates},
+   * bound to the device row): the bridge accepts only recorded certificates.
+   */
+  io.gridline.runtime.DeviceCertificateAuthority.Issued issueCertificate(Device device,
+      io.gridline.runtime.DeviceCertificateAuthority ca) {
+    var issued = ca.issue(device.clientId());
+    await(db.preparedQuery("INSERT INTO device_certificates (serial, device_id, tenant_id, subject, not_after) "
+            + "SELECT $2, id, tenant_id, $3, $4 FROM devices WHERE id = $1")
+        .execute(Tuple.of(device.id(), issued.serial(), device.clientId(),
+            java.time.OffsetDateTime.ofInstant(issued.notAfter(), java.time.ZoneOffset.UTC))));
+    return issued;
+  }
+
+  /** A device of another tenant with the given MAC (registered after the first one was deleted, say). */
+  Device deviceOfAnotherTenant(String mac) {
+    UUID other = UUID.randomUUID();
+    await(db.preparedQuery("INSERT INTO tenants (id, name, max_devices) VALUES ($1, 'other', 100)")
+        .execute(Tuple.of(other)));
+    long id = await(db.preparedQuery("INSERT INTO devices (tenant_id, kind, external_id, name) "
+            + "VALUES ($1, 'mqtt', $2, 'controller') RETURNING id")
+        .execute(Tuple.of(other, mac))).iterator().next().getLong(0);
+    return new Device(id, mac);
+  }
+
   record Device(long id, String mac) {
     String clientId() {
       return "f2-" + mac.replace(":", "");

@@ -98,6 +98,34 @@ class CommandDeliveryTest {
   }
 
   @Test
+  void aCommandTheRegistryDoesNotConfirmIsRefusedWithoutReachingTheDevice() throws Exception {
+    BridgeFixture.Device device = fixture.device();
+    MqttClient c = Clients.v3(port, device.clientId(), fixture.issueSecret(device), true);
+    BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    c.subscribe("cmnd/" + device.clientId() + "/#", 1, (t, m) -> received.add(t));
+    awaitOwner(device, nodeId);
+    String payload = Base64.getEncoder().encodeToString(new byte[] {1});
+    // another tenant named, another device's topic, a forged device id: each refused by the receiving node
+    for (DeviceCommand forged : List.of(
+        new DeviceCommand(UUID.randomUUID().toString(), UUID.randomUUID().toString(), device.id(), device.clientId(),
+            "cmnd/" + device.clientId() + "/power", payload, 1),
+        new DeviceCommand(UUID.randomUUID().toString(), fixture.tenantId.toString(), device.id(), device.clientId(),
+            "cmnd/f2-000000000000/power", payload, 1),
+        new DeviceCommand(UUID.randomUUID().toString(), fixture.tenantId.toString(), device.id(), "f2-000000000000",
+            "cmnd/f2-000000000000/power", payload, 1))) {
+      CommandResult r = BridgeFixture.await(fixture.vertx.eventBus().<CommandResult>request(
+          NodeAddresses.nodeAddress(nodeId, MqttOwnership.VERTICLE), forged,
+          new DeliveryOptions().setSendTimeout(5000))).body();
+      assertEquals(Outcome.REFUSED, r.outcome(), r.detail());
+    }
+    assertEquals(Outcome.DELIVERED, send(device, "power", new byte[] {1}, 1).outcome(), "the genuine one goes out");
+    assertEquals("cmnd/" + device.clientId() + "/power", received.poll(10, TimeUnit.SECONDS));
+    assertNull(received.poll(500, TimeUnit.MILLISECONDS), "no forged command reached the device");
+    c.disconnect();
+    c.close();
+  }
+
+  @Test
   void aDisconnectLeavesAnotherNodesClaimAlone() throws Exception {
     BridgeFixture.Device device = fixture.device();
     MqttClient c = Clients.v3(port, device.clientId(), fixture.issueSecret(device), true);

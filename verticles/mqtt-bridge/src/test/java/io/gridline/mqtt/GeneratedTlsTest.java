@@ -67,7 +67,7 @@ class GeneratedTlsTest {
   @Test
   void anIssuedDeviceCertificatePublishesWithQos1() throws Exception {
     BridgeFixture.Device device = fixture.device();
-    MqttClient c = connect(device.clientId(), ca.issue(device.clientId()), null);
+    MqttClient c = connect(device.clientId(), fixture.issueCertificate(device, ca), null);
     c.publish(device.statTopic(), Clients.payload("0C"), 1, false); // returns once PUBACK arrived
     c.disconnect();
     c.close();
