@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -32,15 +33,33 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final Path dataDir;
   private final int port;
   private final int controllerPort;
+  private final int sslPort;
+  private final int saslSslPort;
   private final String clusterId;
   private final Thread stopHook;
   private boolean closed;
 
-  private EmbeddedKafka(KafkaRaftServer server, Path dataDir, int port, int controllerPort, String clusterId) {
+  /**
+   * An SSL and a SASL_SSL listener besides PLAINTEXT, for tests of clients' TLS and SASL settings: both serve the
+   * PEM certificate chain and PKCS#8 key given. With {@code clientCaPem} set the SSL listener demands a client
+   * certificate signed by it (the SASL_SSL listener never does). SASL_SSL accepts mechanism PLAIN for
+   * {@code plainUsers} (name → password). The broker and its controller still talk PLAINTEXT among themselves.
+   */
+  public record SecureListeners(String certificateChainPem, String privateKeyPem, String clientCaPem,
+                                Map<String, String> plainUsers) {
+    public SecureListeners {
+      plainUsers = Map.copyOf(plainUsers);
+    }
+  }
+
+  private EmbeddedKafka(KafkaRaftServer server, Path dataDir, int port, int controllerPort, int sslPort,
+                        int saslSslPort, String clusterId) {
     this.server = server;
     this.dataDir = dataDir;
     this.port = port;
     this.controllerPort = controllerPort;
+    this.sslPort = sslPort;
+    this.saslSslPort = saslSslPort;
     this.clusterId = clusterId;
     this.stopHook = new Thread(this::close, "embedded-kafka-stop");
   }
@@ -53,6 +72,18 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @throws IllegalStateException if the port is taken or the broker does not start
    */
   public static EmbeddedKafka start(Path dataDir, int port) {
+    return start(dataDir, port, null);
+  }
+
+  /**
+   * A broker on free ports with {@link SecureListeners} besides PLAINTEXT: {@link #sslBootstrapServers()},
+   * {@link #saslSslBootstrapServers()}. For tests.
+   */
+  public static EmbeddedKafka start(Path dataDir, SecureListeners secure) {
+    return start(dataDir, 0, java.util.Objects.requireNonNull(secure, "secure"));
+  }
+
+  private static EmbeddedKafka start(Path dataDir, int port, SecureListeners secure) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port " + port);
     }
@@ -72,7 +103,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     String clusterId = clusterId(dir);
     int brokerPort = port == 0 ? FreePorts.find() : port;
     int controllerPort = FreePorts.find();
-    KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(config(dir, brokerPort, controllerPort), false), Time.SYSTEM);
+    int sslPort = secure == null ? -1 : FreePorts.find();
+    int saslSslPort = secure == null ? -1 : FreePorts.find();
+    Properties props = config(dir, brokerPort, controllerPort);
+    if (secure != null) {
+      secure(props, brokerPort, controllerPort, sslPort, saslSslPort, secure);
+    }
+    KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
     long t0 = System.nanoTime();
     try {
       server.startup();
@@ -86,7 +123,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw new IllegalStateException("embedded Kafka did not start on 127.0.0.1:" + brokerPort + " (data in " + dataDir + "): " + t, t);
     }
     log.debug("embedded Kafka started in {} ms", (System.nanoTime() - t0) / 1_000_000);
-    EmbeddedKafka kafka = new EmbeddedKafka(server, dir, brokerPort, controllerPort, clusterId);
+    EmbeddedKafka kafka = new EmbeddedKafka(server, dir, brokerPort, controllerPort, sslPort, saslSslPort, clusterId);
     Runtime.getRuntime().addShutdownHook(kafka.stopHook);
     return kafka;
   }
@@ -98,6 +135,23 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** {@code 127.0.0.1:<port>} of the SSL listener; only for a broker started with {@link SecureListeners}. */
+  public String sslBootstrapServers() {
+    return "127.0.0.1:" + requireSecure(sslPort);
+  }
+
+  /** {@code 127.0.0.1:<port>} of the SASL_SSL (PLAIN) listener; only for a broker started with {@link SecureListeners}. */
+  public String saslSslBootstrapServers() {
+    return "127.0.0.1:" + requireSecure(saslSslPort);
+  }
+
+  private static int requireSecure(int listenerPort) {
+    if (listenerPort < 0) {
+      throw new IllegalStateException("this broker was started without SecureListeners");
+    }
+    return listenerPort;
   }
 
   /** The cluster id from {@code meta.properties}; the same across restarts on one data directory. */
@@ -175,6 +229,31 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.setProperty("broker.session.timeout.ms", "3000");
     p.setProperty("broker.heartbeat.interval.ms", "500");
     return p;
+  }
+
+  /** Adds the SSL and SASL_SSL listeners: PEM key material inline, so no keystore files are written. */
+  private static void secure(Properties p, int port, int controllerPort, int sslPort, int saslSslPort,
+                             SecureListeners secure) {
+    p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",SSL://127.0.0.1:" + sslPort
+        + ",SASL_SSL://127.0.0.1:" + saslSslPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SSL://127.0.0.1:" + sslPort
+        + ",SASL_SSL://127.0.0.1:" + saslSslPort);
+    p.setProperty("listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
+    p.setProperty("ssl.keystore.type", "PEM");
+    p.setProperty("ssl.keystore.certificate.chain", secure.certificateChainPem());
+    p.setProperty("ssl.keystore.key", secure.privateKeyPem());
+    if (secure.clientCaPem() != null) {
+      p.setProperty("ssl.truststore.type", "PEM");
+      p.setProperty("ssl.truststore.certificates", secure.clientCaPem());
+      p.setProperty("listener.name.ssl.ssl.client.auth", "required");
+    }
+    p.setProperty("listener.name.sasl_ssl.ssl.client.auth", "none");
+    p.setProperty("sasl.enabled.mechanisms", "PLAIN");
+    StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+    secure.plainUsers().forEach((user, password) -> jaas.append(" user_").append(user).append("=\"")
+        .append(password.replace("\\", "\\\\").replace("\"", "\\\"")).append('"'));
+    p.setProperty("listener.name.sasl_ssl.plain.sasl.jaas.config", jaas.append(';').toString());
   }
 
   /** Reads cluster.id from meta.properties, or writes a new meta.properties (KRaft, version 1) on first start. */

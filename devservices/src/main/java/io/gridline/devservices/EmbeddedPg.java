@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * An embedded PostgreSQL 17 server (zonky binaries, a child process) with a database {@code gridline}.
@@ -60,8 +61,22 @@ public final class EmbeddedPg implements AutoCloseable {
     return start(dataDir, port, durable, true);
   }
 
+  /**
+   * As {@link #start(Path, int, boolean)} with extra server settings ({@code postgresql.conf} names), applied after
+   * the defaults above so they may replace them: e.g. {@code ssl=on}, {@code ssl_cert_file}, {@code ssl_key_file},
+   * {@code hba_file} for a TLS test server. A key file must be mode 0600; as root the server runs in a user namespace
+   * where files owned by the JVM's user count as its own, so the JVM's user must own it too.
+   */
+  public static EmbeddedPg start(Path dataDir, int port, boolean durable, Map<String, String> settings) {
+    return start(dataDir, port, durable, true, settings);
+  }
+
   /** stopHook=false: no JVM shutdown hook of its own (TestStores stops and deletes its servers in one hook). */
   static EmbeddedPg start(Path dataDir, int port, boolean durable, boolean stopHook) {
+    return start(dataDir, port, durable, stopHook, Map.of());
+  }
+
+  private static EmbeddedPg start(Path dataDir, int port, boolean durable, boolean stopHook, Map<String, String> settings) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port " + port);
     }
@@ -97,6 +112,7 @@ public final class EmbeddedPg implements AutoCloseable {
         .setServerConfig("fsync", durable ? "on" : "off")
         .setServerConfig("synchronous_commit", durable ? "on" : "off")
         .setServerConfig("full_page_writes", durable ? "on" : "off");
+    settings.forEach(b::setServerConfig);
     EmbeddedPostgres pg;
     try {
       pg = b.start();

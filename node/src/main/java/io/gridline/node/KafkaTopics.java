@@ -2,7 +2,9 @@ package io.gridline.node;
 
 import io.gridline.contracts.Topics;
 import io.gridline.runtime.GridlineConfig;
+import io.gridline.runtime.KafkaClients;
 import io.gridline.runtime.Store;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -10,11 +12,14 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Creates Gridline's Kafka topics at start ({@code kafka.partitions}, {@code kafka.replication-factor}); a topic that
- * exists is left as it is. Blocking: call it on a worker thread.
+ * Creates Gridline's Kafka topics at start ({@code kafka.partitions}, {@code kafka.replication-factor}) with
+ * {@code min.insync.replicas} one below the replication factor (at least 1); a topic that exists is left as it is.
+ * Reaches the brokers as every other client does ({@link KafkaClients#adminConfig}). Blocking: call it on a worker
+ * thread.
  */
 final class KafkaTopics {
   private static final long TIMEOUT_S = 10;
@@ -25,13 +30,14 @@ final class KafkaTopics {
   static List<String> ensure(GridlineConfig config) {
     int partitions = config.integer("kafka.partitions");
     short replication = (short) config.integer("kafka.replication-factor");
-    Map<String, Object> props = Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.string(Store.KAFKA.urlKey()),
-        AdminClientConfig.CLIENT_ID_CONFIG, "gridline-topics-" + config.nodeId(),
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_S),
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_S) / 2);
+    Map<String, Object> props = new HashMap<>(KafkaClients.adminConfig(config, "gridline-topics-" + config.nodeId()));
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_S));
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_S) / 2);
+    Map<String, String> topicConfig = Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+        Integer.toString(minInsyncReplicas(replication)));
     try (Admin admin = Admin.create(props)) {
-      List<NewTopic> wanted = Topics.ALL.stream().map(t -> new NewTopic(t, partitions, replication)).toList();
+      List<NewTopic> wanted = Topics.ALL.stream()
+          .map(t -> new NewTopic(t, partitions, replication).configs(topicConfig)).toList();
       var results = admin.createTopics(wanted).values();
       List<String> created = new java.util.ArrayList<>();
       for (var e : results.entrySet()) {
@@ -41,7 +47,7 @@ final class KafkaTopics {
         } catch (ExecutionException err) {
           if (!(err.getCause() instanceof TopicExistsException)) {
             throw new IllegalStateException("creating Kafka topic " + e.getKey() + " on "
-                + config.string(Store.KAFKA.urlKey()) + " (kafka.bootstrap-servers) failed: " + err.getCause().getMessage(),
+                + config.string(Store.KAFKA.urlKey()) + " (kafka.bootstrap-servers) failed: " + why(err.getCause()),
                 err.getCause());
           }
         }
@@ -54,5 +60,24 @@ final class KafkaTopics {
       throw new IllegalStateException("Kafka at " + config.string(Store.KAFKA.urlKey())
           + " (kafka.bootstrap-servers) did not answer in " + TIMEOUT_S + " s", e);
     }
+  }
+
+  /**
+   * The client's message and its cause's: "SSL handshake failed" alone does not say that the CA file is the wrong
+   * one; its cause does ("PKIX path validation failed: … signature check failed").
+   */
+  private static String why(Throwable failure) {
+    Throwable cause = failure.getCause();
+    return cause == null || cause.getMessage() == null ? failure.getMessage()
+        : failure.getMessage() + " (" + cause.getMessage() + ")";
+  }
+
+  /**
+   * With acks=all (DESIGN §1) a write is acknowledged once this many replicas hold it. One below the replication factor
+   * means an acknowledged record survives the loss of a broker, and the topic stays writable while one broker is down
+   * (3 → 2). Kafka's default of 1 acknowledges a record that only the leader has.
+   */
+  static int minInsyncReplicas(int replicationFactor) {
+    return Math.max(1, replicationFactor - 1);
   }
 }

@@ -161,6 +161,7 @@ public final class Node {
     long t0 = System.nanoTime();
     int applied;
     try {
+      url.requireReadableFiles();
       applied = migration.apply(url.jdbcUrl(), url.user(), url.password());
     } catch (RuntimeException e) {
       throw new IllegalStateException("migrating the " + what + " schema on " + url.display() + " (" + key + ") failed: "

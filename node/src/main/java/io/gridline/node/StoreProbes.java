@@ -1,9 +1,11 @@
 package io.gridline.node;
 
 import io.gridline.runtime.GridlineConfig;
+import io.gridline.runtime.KafkaClients;
 import io.gridline.runtime.PgUrl;
 import io.gridline.runtime.Readiness;
 import io.gridline.runtime.Store;
+import io.gridline.runtime.StoreClients;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.admin.KafkaAdminClient;
@@ -11,7 +13,6 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -43,8 +44,7 @@ final class StoreProbes {
           readiness.register(check, () -> pool.query("SELECT 1").execute());
         }
         case REDIS -> {
-          Redis redis = Redis.createClient(vertx, new RedisOptions()
-              .setConnectionString(config.string(Store.REDIS.urlKey())).setMaxPoolSize(1).setMaxPoolWaiting(8));
+          Redis redis = Redis.createClient(vertx, StoreClients.redisOptions(config).setMaxPoolSize(1).setMaxPoolWaiting(8));
           probes.closers.add(redis::close);
           readiness.register(check, () -> redis.send(Request.cmd(Command.PING)));
         }
@@ -72,14 +72,14 @@ final class StoreProbes {
         .build();
   }
 
-  /** The admin client's constructor does blocking work (DNS, threads): make it on a worker. */
+  /** The admin client's constructor and its config (key files) do blocking work: make both on a worker. */
   private static Future<KafkaAdminClient> kafka(Vertx vertx, GridlineConfig config) {
-    Map<String, String> props = Map.of(
-        "bootstrap.servers", config.string(Store.KAFKA.urlKey()),
-        "client.id", "gridline-readiness-" + config.nodeId(),
-        "request.timeout.ms", Integer.toString(PROBE_TIMEOUT_MS),
-        "default.api.timeout.ms", Integer.toString(PROBE_TIMEOUT_MS),
-        "reconnect.backoff.max.ms", "1000");
-    return vertx.executeBlocking(() -> KafkaAdminClient.create(vertx, props));
+    return vertx.executeBlocking(() -> {
+      Map<String, String> props = KafkaClients.adminConfig(config, "gridline-readiness-" + config.nodeId());
+      props.put("request.timeout.ms", Integer.toString(PROBE_TIMEOUT_MS));
+      props.put("default.api.timeout.ms", Integer.toString(PROBE_TIMEOUT_MS));
+      props.put("reconnect.backoff.max.ms", "1000");
+      return KafkaAdminClient.create(vertx, props);
+    });
   }
 }

@@ -3,9 +3,13 @@ package io.gridline.node;
 import io.gridline.devservices.DevServices;
 import io.gridline.devservices.FreePorts;
 import io.gridline.runtime.EnvNames;
+import io.gridline.runtime.GridlineConfig;
+import io.gridline.runtime.InvalidSetting;
+import io.gridline.runtime.KafkaClients;
 import io.gridline.runtime.PgUrl;
 import io.gridline.runtime.PortInUseException;
 import io.gridline.runtime.Store;
+import io.gridline.runtime.StoreClients;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -44,6 +48,7 @@ final class StoreProvisioning implements AutoCloseable {
       } else {
         requireWellFormed(store, url);
       }
+      requireWorkableSecurity(store, config, url.isEmpty());
     }
     if (unset.isEmpty()) {
       return new StoreProvisioning(null);
@@ -101,6 +106,31 @@ final class StoreProvisioning implements AutoCloseable {
     if (problem != null) {
       throw new InvalidConfigException("invalid value for " + store.urlKey() + " (env " + EnvNames.forKey(store.urlKey())
           + "): " + problem);
+    }
+  }
+
+  /**
+   * TLS and SASL settings that cannot work stop the node here, naming the key, before any client tries. An embedded
+   * store speaks plain text on 127.0.0.1: security settings for it are a mistake (a forgotten URL), not a wish.
+   * PostgreSQL's TLS files are part of pg.url and sink.pg-url, checked when the migrations parse them.
+   */
+  private static void requireWorkableSecurity(Store store, JsonObject config, boolean embedded) {
+    GridlineConfig settings = GridlineConfig.of(config);
+    try {
+      switch (store) {
+        case KAFKA -> {
+          KafkaClients.requireValidSecurity(settings);
+          String protocol = settings.string(KafkaClients.SECURITY_PROTOCOL, "PLAINTEXT");
+          if (embedded && !protocol.equalsIgnoreCase("PLAINTEXT")) {
+            throw new InvalidSetting(KafkaClients.SECURITY_PROTOCOL, protocol + " needs " + store.urlKey()
+                + ": the embedded broker speaks PLAINTEXT only");
+          }
+        }
+        case REDIS -> StoreClients.requireValidRedisTls(settings);
+        case POSTGRES -> { }
+      }
+    } catch (InvalidSetting e) {
+      throw new InvalidConfigException(e.getMessage());
     }
   }
 

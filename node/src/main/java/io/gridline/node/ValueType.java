@@ -6,15 +6,18 @@ import java.util.Locale;
 
 /** The type of a config key, taken from its default in {@code config/gridline.yaml}; raw text is parsed into it. */
 enum ValueType {
+  /**
+   * A 32-bit integer: settings read it as an int, where a larger value would wrap (4294967302 partitions becoming 6),
+   * so it is refused here; the longest durations in milliseconds still fit (about 24 days).
+   */
   INT("an integer") {
     @Override
     Object parse(String raw) {
-      String s = raw.trim();
       try {
-        long v = Long.parseLong(s);
-        return v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE ? (Object) (int) v : (Object) v;
+        return Integer.parseInt(raw.trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("expected " + description() + ", got '" + raw + "'");
+        throw new IllegalArgumentException("expected " + description() + " from " + Integer.MIN_VALUE + " to "
+            + Integer.MAX_VALUE + ", got '" + raw + "'");
       }
     }
   },

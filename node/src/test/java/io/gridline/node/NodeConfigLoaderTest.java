@@ -106,6 +106,22 @@ class NodeConfigLoaderTest {
   }
 
   @Test
+  void anIntegerBeyondTheIntRangeIsRefusedNotWrapped() throws IOException {
+    // 2^32 + 6 would become 6 partitions if narrowed to an int
+    InvalidConfigException fromEnv = assertThrows(InvalidConfigException.class,
+        () -> load(Map.of("GRIDLINE_KAFKA_PARTITIONS", "4294967302")));
+    assertEquals("invalid value for kafka.partitions (env GRIDLINE_KAFKA_PARTITIONS): expected an integer from "
+        + "-2147483648 to 2147483647, got '4294967302'", fromEnv.getMessage());
+
+    String config = file("shutdown:\n  timeout-ms: 2147483648\n").toString();
+    InvalidConfigException fromFile = assertThrows(InvalidConfigException.class, () -> load(Map.of(), "--config", config));
+    assertTrue(fromFile.getMessage().startsWith("invalid value for shutdown.timeout-ms in " + config
+        + " (env GRIDLINE_SHUTDOWN_TIMEOUT_MS): expected an integer"), fromFile.getMessage());
+
+    assertEquals(Integer.MAX_VALUE, load(Map.of("GRIDLINE_KAFKA_PARTITIONS", "2147483647")).getValue("kafka.partitions"));
+  }
+
+  @Test
   void fileMayUseDottedKeysAndYamlListsForListKeys() throws IOException {
     String config = file("api.port: 9100\ncluster:\n  members: [a, b]\n").toString();
     JsonObject c = load(Map.of(), "--config", config);

@@ -49,12 +49,15 @@ public final class GridlineConfig {
     return optString(key).orElse(fallback);
   }
 
+  /** @throws IllegalStateException when the value does not fit an int (it is never wrapped into one) */
   public int integer(String key) {
     Object v = flat.getValue(key);
-    if (v instanceof Number n) {
-      return n.intValue();
+    long value = v instanceof Number n ? n.longValue() : Long.parseLong(string(key));
+    if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE
+        || v instanceof Number n && n.doubleValue() != value) {
+      throw new IllegalStateException("config key " + key + " holds " + v + ", not an int");
     }
-    return Integer.parseInt(string(key));
+    return (int) value;
   }
 
   public long longValue(String key) {
