@@ -1,5 +1,7 @@
 package io.gridline.api;
 
+import io.gridline.api.Problem.FieldError;
+import io.gridline.runtime.UntrustedText;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
@@ -7,11 +9,14 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Registers the API's routes. Each route first records its pattern (metrics label requests by route, not by raw
- * path), reads the body (before anything asynchronous, or its bytes would be lost), checks access, then runs its
- * handler.
+ * path), reads the body (before anything asynchronous, or its bytes would be lost), checks access, refuses path and
+ * query parameters no text column could hold, then runs its handler.
  */
 final class Endpoints {
   private static final String ROUTE = "gridline.route";
@@ -30,7 +35,7 @@ final class Endpoints {
     if (access != Access.ANYONE) {
       route.handler(authenticator.require(access));
     }
-    route.handler(handler);
+    route.handler(Endpoints::requireStorableParameters).handler(handler);
   }
 
   /**
@@ -42,6 +47,29 @@ final class Endpoints {
     public void handle(RoutingContext ctx) {
       ctx.put(ROUTE, path);
       ctx.next();
+    }
+  }
+
+  /**
+   * Path and query parameters are compared with or stored in text columns (a label, a model name): one holding U+0000
+   * or an unpaired surrogate is a 400 naming it, here for every route, rather than a database error.
+   */
+  private static void requireStorableParameters(RoutingContext ctx) {
+    List<FieldError> errors = new ArrayList<>();
+    for (Map.Entry<String, String> p : ctx.pathParams().entrySet()) {
+      if (!UntrustedText.isStorable(p.getValue())) {
+        errors.add(new FieldError(p.getKey(), Bodies.UNSTORABLE));
+      }
+    }
+    for (Map.Entry<String, String> p : ctx.queryParams()) {
+      if (!UntrustedText.isStorable(p.getValue()) && UntrustedText.isStorable(p.getKey())) {
+        errors.add(new FieldError(p.getKey(), Bodies.UNSTORABLE));
+      }
+    }
+    if (errors.isEmpty()) {
+      ctx.next();
+    } else {
+      ctx.fail(Problem.validation(errors));
     }
   }
 

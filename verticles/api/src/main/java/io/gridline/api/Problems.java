@@ -42,7 +42,9 @@ final class Problems implements Handler<RoutingContext> {
     if (ctx.failure() instanceof Problem p) {
       return p;
     }
-    if (ctx.failure() == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+    // A 4xx from Vert.x itself (body limit, a query string that does not decode) may carry an exception: still the
+    // caller's mistake, never a 500.
+    if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       return Problem.ofStatus(ctx.statusCode());
     }
     // A bug or a store outage: the caller gets a generic 500, the log gets the cause (never request bodies or tokens).
