@@ -9,14 +9,15 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
+import io.vertx.ext.web.handler.SecurityPolicyHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Registers the API's routes. Each route first records its pattern (metrics label requests by route, not by raw
- * path), reads the body (before anything asynchronous, or its bytes would be lost), checks access, refuses path and
- * query parameters no text column could hold, then runs its handler.
+ * Registers the API's routes. Each route records its pattern (metrics label requests by route, not by raw path),
+ * checks access while the body is still unread, reads the body, refuses path and query parameters no text column could
+ * hold, then runs its handler.
  */
 final class Endpoints {
   private static final String ROUTE = "gridline.route";
@@ -31,11 +32,11 @@ final class Endpoints {
   }
 
   void add(HttpMethod method, String path, Access access, Handler<RoutingContext> handler) {
-    Route route = router.route(method, path).handler(new RoutePattern(path)).handler(body);
+    Route route = router.route(method, path).handler(new RoutePattern(path));
     if (access != Access.ANYONE) {
-      route.handler(authenticator.require(access));
+      route.handler(new AccessCheck(access));
     }
-    route.handler(Endpoints::requireStorableParameters).handler(handler);
+    route.handler(body).handler(Endpoints::requireStorableParameters).handler(handler);
   }
 
   /**
@@ -47,6 +48,31 @@ final class Endpoints {
     public void handle(RoutingContext ctx) {
       ctx.put(ROUTE, path);
       ctx.next();
+    }
+  }
+
+  /**
+   * Authentication and authorization before a byte of the body is read: otherwise anyone could
+   * make the server buffer {@code api.max-body-bytes} per request without a key. The request stays paused while the key
+   * is looked up (its bytes wait in the socket); the body handler resumes it, and a refusal drops what is left
+   * ({@link Problems}). A security-policy handler, because Vert.x runs those before the body handler.
+   */
+  private final class AccessCheck implements SecurityPolicyHandler {
+    private final Access access;
+
+    AccessCheck(Access access) {
+      this.access = access;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+      ctx.request().pause();
+      authenticator.authenticate(ctx.request().getHeader("Authorization"), access)
+          .onSuccess(caller -> {
+            caller.attachTo(ctx);
+            ctx.next();
+          })
+          .onFailure(ctx::fail);
     }
   }
 
