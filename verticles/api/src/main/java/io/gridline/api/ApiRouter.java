@@ -13,7 +13,8 @@ final class ApiRouter {
       Consumer<Endpoints> routes) {
     Router router = Router.router(vertx);
     router.route().handler(new RequestMetrics(meters));
-    routes.accept(new Endpoints(router, settings.maxBodyBytes(), authenticator));
+    RateLimits rateLimits = RateLimits.of(vertx, settings.rateLimit(), settings.rateLimitBurst());
+    routes.accept(new Endpoints(router, settings.maxBodyBytes(), authenticator, rateLimits));
     router.route().failureHandler(new Problems(meters));
     // Requests no route matched never reach the failure handler.
     router.errorHandler(404, ctx -> Problems.send(ctx, Problem.ofStatus(404)));

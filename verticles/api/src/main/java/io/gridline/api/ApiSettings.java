@@ -6,15 +6,26 @@ import io.vertx.core.net.PemKeyCertOptions;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** The api verticle's config keys ({@code config/gridline.yaml}), read once at start. */
+/**
+ * The api verticle's config keys ({@code config/gridline.yaml}), read once at start.
+ *
+ * @param rateLimit          {@code api.rate-limit}: requests per second per API key and node; 0 = off
+ * @param rateLimitBurst     {@code api.rate-limit-burst}: requests a key may send at once before the rate applies
+ */
 record ApiSettings(String host, int port, String adminKey, Optional<String> tlsCertPath, Optional<String> tlsKeyPath,
-    long maxBodyBytes, boolean demoTenant, Path dataDir) {
+    long maxBodyBytes, boolean demoTenant, Path dataDir, int rateLimit, int rateLimitBurst) {
 
   static ApiSettings from(GridlineConfig config) {
     Optional<String> cert = config.optString("api.tls.cert-path");
     Optional<String> key = config.optString("api.tls.key-path");
     if (cert.isPresent() != key.isPresent()) {
       throw new IllegalStateException("set both api.tls.cert-path and api.tls.key-path to serve HTTPS, or neither");
+    }
+    int rateLimit = config.has("api.rate-limit") ? config.integer("api.rate-limit") : 100;
+    int burst = config.has("api.rate-limit-burst") ? config.integer("api.rate-limit-burst") : 200;
+    if (rateLimit < 0 || (rateLimit > 0 && burst < 1)) {
+      throw new IllegalStateException("api.rate-limit must be 0 (off) or more, and api.rate-limit-burst at least 1; got "
+          + rateLimit + " and " + burst);
     }
     return new ApiSettings(
         config.string("api.host", "0.0.0.0"),
@@ -23,7 +34,8 @@ record ApiSettings(String host, int port, String adminKey, Optional<String> tlsC
         cert, key,
         config.has("api.max-body-bytes") ? config.longValue("api.max-body-bytes") : 1_048_576,
         config.bool("api.demo-tenant"),
-        Path.of(config.string("devservices.data-dir", "./data")));
+        Path.of(config.string("devservices.data-dir", "./data")),
+        rateLimit, burst);
   }
 
   HttpServerOptions serverOptions() {

@@ -2,6 +2,7 @@ package io.gridline.api;
 
 import io.gridline.api.Problem.FieldError;
 import io.gridline.runtime.UntrustedText;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
@@ -24,11 +25,14 @@ final class Endpoints {
   private final Router router;
   private final BodyHandler body;
   private final Authenticator authenticator;
+  private final RateLimits rateLimits;
 
-  Endpoints(Router router, long maxBodyBytes, Authenticator authenticator) {
+  /** @param rateLimits null when {@code api.rate-limit} is 0 */
+  Endpoints(Router router, long maxBodyBytes, Authenticator authenticator, RateLimits rateLimits) {
     this.router = router;
     this.body = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
     this.authenticator = authenticator;
+    this.rateLimits = rateLimits;
   }
 
   void add(HttpMethod method, String path, Access access, Handler<RoutingContext> handler) {
@@ -52,7 +56,7 @@ final class Endpoints {
   }
 
   /**
-   * Authentication and authorization before a byte of the body is read: otherwise anyone could
+   * Authentication, authorization and the key's rate limit, before a byte of the body is read: otherwise anyone could
    * make the server buffer {@code api.max-body-bytes} per request without a key. The request stays paused while the key
    * is looked up (its bytes wait in the socket); the body handler resumes it, and a refusal drops what is left
    * ({@link Problems}). A security-policy handler, because Vert.x runs those before the body handler.
@@ -68,6 +72,7 @@ final class Endpoints {
     public void handle(RoutingContext ctx) {
       ctx.request().pause();
       authenticator.authenticate(ctx.request().getHeader("Authorization"), access)
+          .compose(caller -> rateLimits == null ? Future.succeededFuture(caller) : rateLimits.admit(caller))
           .onSuccess(caller -> {
             caller.attachTo(ctx);
             ctx.next();

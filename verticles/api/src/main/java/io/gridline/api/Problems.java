@@ -3,6 +3,7 @@ package io.gridline.api;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
@@ -76,6 +77,10 @@ final class Problems implements Handler<RoutingContext> {
     // caller's mistake, never a 500.
     if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       return Problem.ofStatus(ctx.statusCode());
+    }
+    if (ctx.failure() instanceof ConnectionPoolTooBusyException) {
+      return Problem.overloaded("the database is busy: every connection is in use and pg.max-wait-queue requests "
+          + "already wait", 1);
     }
     // A bug or a store outage: the caller gets a generic 500, the log gets the cause (never request bodies or tokens).
     log.error("{} {} failed", ctx.request().method(), Endpoints.pattern(ctx), ctx.failure());
