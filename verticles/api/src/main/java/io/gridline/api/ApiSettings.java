@@ -4,6 +4,8 @@ import io.gridline.runtime.GridlineConfig;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
@@ -11,9 +13,12 @@ import java.util.Optional;
  *
  * @param rateLimit          {@code api.rate-limit}: requests per second per API key and node; 0 = off
  * @param rateLimitBurst     {@code api.rate-limit-burst}: requests a key may send at once before the rate applies
+ * @param telemetryTimeout   {@code api.telemetry.statement-timeout}: longest a telemetry query may run in the database
+ * @param telemetryMaxRange  {@code api.telemetry.max-range}: widest {@code [from, to)} a telemetry query may cover
  */
 record ApiSettings(String host, int port, String adminKey, Optional<String> tlsCertPath, Optional<String> tlsKeyPath,
-    long maxBodyBytes, boolean demoTenant, Path dataDir, int rateLimit, int rateLimitBurst) {
+    long maxBodyBytes, boolean demoTenant, Path dataDir, int rateLimit, int rateLimitBurst, Duration telemetryTimeout,
+    Duration telemetryMaxRange) {
 
   static ApiSettings from(GridlineConfig config) {
     Optional<String> cert = config.optString("api.tls.cert-path");
@@ -35,7 +40,22 @@ record ApiSettings(String host, int port, String adminKey, Optional<String> tlsC
         config.has("api.max-body-bytes") ? config.longValue("api.max-body-bytes") : 1_048_576,
         config.bool("api.demo-tenant"),
         Path.of(config.string("devservices.data-dir", "./data")),
-        rateLimit, burst);
+        rateLimit, burst,
+        positiveDuration(config, "api.telemetry.statement-timeout", "PT10S"),
+        positiveDuration(config, "api.telemetry.max-range", "P31D"));
+  }
+
+  private static Duration positiveDuration(GridlineConfig config, String key, String fallback) {
+    String raw = config.string(key, fallback);
+    try {
+      Duration d = Duration.parse(raw);
+      if (d.toMillis() >= 1) {
+        return d;
+      }
+    } catch (DateTimeParseException | ArithmeticException e) {
+      // falls through to the message
+    }
+    throw new IllegalStateException(key + " must be a positive ISO-8601 duration such as " + fallback + ", got " + raw);
   }
 
   HttpServerOptions serverOptions() {

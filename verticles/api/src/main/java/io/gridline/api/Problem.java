@@ -100,6 +100,14 @@ final class Problem extends RuntimeException {
         Map.of("Retry-After", Long.toString(retryAfterSeconds)));
   }
 
+  /**
+   * 504 without {@code Retry-After}: the database gave up on the query after {@code api.telemetry.statement-timeout}.
+   * Repeating it would cost the same again; the caller narrows the range or widens the bucket.
+   */
+  static Problem queryTimeout(String detail) {
+    return new Problem(504, "query-timeout", "Query Timeout", detail, List.of(), Map.of());
+  }
+
   static Problem limitReached(String detail) {
     return new Problem(422, "limit-reached", "Limit reached", detail, List.of(), Map.of());
   }
