@@ -368,6 +368,7 @@ public final class MqttBench {
       env.put("GRIDLINE_SECRETS_ENCRYPTION_KEY", ENCRYPTION_KEY);
       env.put("GRIDLINE_API_ADMIN_KEY", ADMIN_KEY);
       env.put("GRIDLINE_API_PORT", Integer.toString(apiPort));
+      env.put("GRIDLINE_API_RATE_LIMIT", "0"); // registerDevices creates every device with one key, back to back
       env.put("GRIDLINE_MQTT_PORT", Integer.toString(mqttPort));
       env.put("GRIDLINE_MQTT_REQUIRE_AUTH", "false");
       env.put("GRIDLINE_MQTT_MAX_PUBLISH_RATE", "10000000");

@@ -32,6 +32,8 @@ public final class StoreClients {
     PgUrl url = PgUrl.parse(config.string(urlKey));
     PoolOptions options = new PoolOptions()
         .setMaxSize(config.has("pg.pool-size") ? config.integer("pg.pool-size") : 8)
+        // waiters beyond it fail at once (ConnectionPoolTooBusyException) instead of queueing without bound
+        .setMaxWaitQueueSize(config.has("pg.max-wait-queue") ? config.integer("pg.max-wait-queue") : 1024)
         .setShared(true)
         .setName(poolName + "@" + url.display() + "#" + deploymentOf(vertx));
     return PgBuilder.pool().with(options).connectingTo(url.connectOptions()).using(vertx).build();

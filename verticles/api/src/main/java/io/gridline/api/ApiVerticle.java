@@ -44,7 +44,7 @@ public final class ApiVerticle extends VerticleBase {
     TenantRepository tenants = new TenantRepository(pool);
     ApiKeyRepository keys = new ApiKeyRepository(pool);
     DeviceRepository devices = new DeviceRepository(pool);
-    telemetry = TelemetryRepository.create(vertx, config, pool);
+    telemetry = TelemetryRepository.create(vertx, config, pool, settings.telemetryTimeout());
     redis = StoreClients.redis(vertx, config);
     RegistryEvents events = new RegistryEvents(vertx.eventBus(), new RegistryCache(RedisAPI.api(redis)));
     Authenticator authenticator = new Authenticator(keys, settings.adminKey(), meters);
@@ -60,7 +60,8 @@ public final class ApiVerticle extends VerticleBase {
             new CredentialRoutes(devices, new CredentialRepository(pool), events).mount(endpoints);
             new CommandRoutes(devices, new DeviceOwners(RedisAPI.api(redis)), vertx.eventBus()).mount(endpoints);
             new CertificateRoutes(vertx, devices, new CertificateRepository(pool), events, config).mount(endpoints);
-            new TelemetryRoutes(devices, telemetry, java.time.Clock.systemUTC()).mount(endpoints);
+            new TelemetryRoutes(devices, telemetry, java.time.Clock.systemUTC(), settings.telemetryMaxRange())
+                .mount(endpoints);
             WebhookRepository webhooks = new WebhookRepository(pool);
             new WebhookRoutes(vertx, webhooks, webhookSettings).mount(endpoints);
             new WebhookDeliveryRoutes(webhooks, new WebhookDeliveryRepository(pool), vertx.eventBus(),

@@ -4,8 +4,6 @@ import io.gridline.runtime.Tokens;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
-import io.vertx.ext.web.RoutingContext;
 import java.security.MessageDigest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,15 +24,9 @@ final class Authenticator {
     this.meters = meters;
   }
 
-  /** A route handler that lets the request through only when its caller has {@code access}. */
-  Handler<RoutingContext> require(Access access) {
-    return ctx -> identify(ctx.request().getHeader("Authorization"))
-        .compose(caller -> authorize(caller, access))
-        .onSuccess(caller -> {
-          caller.attachTo(ctx);
-          ctx.next();
-        })
-        .onFailure(ctx::fail);
+  /** The caller behind the {@code Authorization} header when it has {@code access}, else a 401 or 403. */
+  Future<Caller> authenticate(String authorization, Access access) {
+    return identify(authorization).compose(caller -> authorize(caller, access));
   }
 
   Future<Caller> identify(String authorization) {

@@ -84,6 +84,30 @@ final class Problem extends RuntimeException {
     return new Problem(503, "service-unavailable", "Service Unavailable", detail, List.of(), Map.of());
   }
 
+  /**
+   * 503 with {@code Retry-After}: the server is short of something right now (e.g. every database connection is taken
+   * and {@code pg.max-wait-queue} requests already wait), and the same request will likely succeed a moment later.
+   */
+  static Problem overloaded(String detail, long retryAfterSeconds) {
+    return new Problem(503, "service-unavailable", "Service Unavailable", detail, List.of(),
+        Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+  }
+
+  /** 429 with {@code Retry-After}: the caller's key used up its {@code api.rate-limit}. */
+  static Problem tooManyRequests(long retryAfterSeconds) {
+    return new Problem(429, "too-many-requests", "Too Many Requests", "this API key sent more than api.rate-limit "
+        + "requests per second; retry after " + retryAfterSeconds + " s", List.of(),
+        Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+  }
+
+  /**
+   * 504 without {@code Retry-After}: the database gave up on the query after {@code api.telemetry.statement-timeout}.
+   * Repeating it would cost the same again; the caller narrows the range or widens the bucket.
+   */
+  static Problem queryTimeout(String detail) {
+    return new Problem(504, "query-timeout", "Query Timeout", detail, List.of(), Map.of());
+  }
+
   static Problem limitReached(String detail) {
     return new Problem(422, "limit-reached", "Limit reached", detail, List.of(), Map.of());
   }

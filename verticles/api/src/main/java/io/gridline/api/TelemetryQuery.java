@@ -12,14 +12,19 @@ import java.util.Optional;
 /**
  * The query of {@code GET /devices/{id}/telemetry}: one label over {@code [from, to)} (RFC 3339, default the last
  * hour), raw points or, with an ISO-8601 {@code bucket}, aggregates per bucket. Every bad parameter is named in one 400.
+ * The range is at most {@code api.telemetry.max-range} wide, which bounds the rows one aggregation reads; times are
+ * years 0000 to 9999 (RFC 3339's four digits, inside what PostgreSQL stores) and a bucket is at most the range limit,
+ * so no arithmetic on them can overflow.
  */
 record TelemetryQuery(String label, Instant from, Instant to, Optional<Duration> bucket) {
   /** The most points or buckets one answer carries; beyond it the caller narrows the range or widens the bucket. */
   static final int MAX_POINTS = 10_000;
   static final Duration DEFAULT_RANGE = Duration.ofHours(1);
   private static final int MAX_LABEL = 128;
+  private static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
-  static Future<TelemetryQuery> of(MultiMap params, Clock clock) {
+  static Future<TelemetryQuery> of(MultiMap params, Clock clock, Duration maxRange) {
     Validation v = Validation.empty();
     String label = params.get("label");
     if (label == null || label.isBlank()) {
@@ -29,7 +34,7 @@ record TelemetryQuery(String label, Instant from, Instant to, Optional<Duration>
     }
     Instant to = instant(params, "to", v);
     Instant from = instant(params, "from", v);
-    Optional<Duration> bucket = bucket(params, v);
+    Optional<Duration> bucket = bucket(params, maxRange, v);
     if (params.get("to") == null) {
       to = clock.instant();
     }
@@ -38,8 +43,9 @@ record TelemetryQuery(String label, Instant from, Instant to, Optional<Duration>
     }
     if (from != null && to != null && !from.isBefore(to)) {
       v.reject("from", "must be before to");
-    }
-    if (from != null && to != null && from.isBefore(to) && bucket != null && bucket.isPresent()) {
+    } else if (from != null && to != null && Duration.between(from, to).compareTo(maxRange) > 0) {
+      v.reject("from", "from/to span more than api.telemetry.max-range (" + maxRange + "): narrow the range");
+    } else if (from != null && to != null && bucket != null && bucket.isPresent()) {
       long buckets = (Duration.between(from, to).toMillis() + bucket.get().toMillis() - 1) / bucket.get().toMillis() + 1;
       if (buckets > MAX_POINTS) {
         v.reject("bucket", bucket.get() + " cuts this range into about " + buckets + " buckets, more than " + MAX_POINTS
@@ -57,7 +63,12 @@ record TelemetryQuery(String label, Instant from, Instant to, Optional<Duration>
       return null;
     }
     try {
-      return OffsetDateTime.parse(raw).toInstant();
+      Instant t = OffsetDateTime.parse(raw).toInstant();
+      if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+        v.reject(name, "must be between years 0000 and 9999");
+        return null;
+      }
+      return t;
     } catch (DateTimeParseException e) {
       v.reject(name, "must be an RFC 3339 time such as 2026-11-01T10:00:00Z");
       return null;
@@ -65,22 +76,27 @@ record TelemetryQuery(String label, Instant from, Instant to, Optional<Duration>
   }
 
   /** {@code null} when invalid (rejected), empty when absent. */
-  private static Optional<Duration> bucket(MultiMap params, Validation v) {
+  private static Optional<Duration> bucket(MultiMap params, Duration maxRange, Validation v) {
     String raw = params.get("bucket");
     if (raw == null) {
       return Optional.empty();
     }
+    Duration d;
     try {
-      Duration d = Duration.parse(raw);
-      if (d.toMillis() < 1) {
-        v.reject("bucket", "must be at least 1 millisecond");
-        return null;
-      }
-      return Optional.of(d);
+      d = Duration.parse(raw);
     } catch (DateTimeParseException e) {
       v.reject("bucket", "must be an ISO-8601 duration such as PT1M, PT15M or P1D");
       return null;
     }
+    if (d.compareTo(Duration.ofMillis(1)) < 0) {
+      v.reject("bucket", "must be at least 1 millisecond");
+      return null;
+    }
+    if (d.compareTo(maxRange) > 0) {
+      v.reject("bucket", "must be at most api.telemetry.max-range (" + maxRange + ")");
+      return null;
+    }
+    return Optional.of(d);
   }
 
   /** The error when more than {@link #MAX_POINTS} raw points fall into the range. */

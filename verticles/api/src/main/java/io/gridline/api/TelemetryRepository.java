@@ -7,7 +7,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -22,8 +24,15 @@ import java.util.Optional;
  * Reads {@code decoded_data}, which lives where {@code sink.pg-url} points; labels and units come from
  * {@code datapoints} in the metadata database. The two may be different servers, so they are never joined in SQL:
  * the label is resolved first (series) or second (latest), each a primary- or unique-key lookup.
+ *
+ * <p>Series queries run on a pool of their own, even when both are one database, and each under
+ * {@code api.telemetry.statement-timeout}: an expensive aggregation holds at most {@code pg.pool-size} connections of
+ * that pool for at most that long, while key lookups, devices and tenants keep the main pool. A query the database
+ * cancels for it is a 504 {@code query-timeout}.
  */
 final class TelemetryRepository {
+  // session-level on purpose: the series pool is ours alone, and every query sets it again before it runs
+  private static final String STATEMENT_TIMEOUT = "SELECT set_config('statement_timeout', $1, false)";
   private static final String DATAPOINT_BY_LABEL = "SELECT id FROM datapoints WHERE label = $1";
   private static final String DATAPOINTS_BY_ID = "SELECT id, label, unit FROM datapoints WHERE id = ANY($1)";
   private static final String POINTS = "SELECT \"timestamp\", value FROM decoded_data "
@@ -54,25 +63,22 @@ final class TelemetryRepository {
 
   private final Pool metadata;
   private final Pool series;
-  private final boolean ownsSeries;
+  private final Duration statementTimeout;
 
-  private TelemetryRepository(Pool metadata, Pool series, boolean ownsSeries) {
+  private TelemetryRepository(Pool metadata, Pool series, Duration statementTimeout) {
     this.metadata = metadata;
     this.series = series;
-    this.ownsSeries = ownsSeries;
+    this.statementTimeout = statementTimeout;
   }
 
-  /** Opens a second pool when {@code sink.pg-url} names another database than {@code pg.url}. */
-  static TelemetryRepository create(Vertx vertx, GridlineConfig config, Pool metadata) {
-    Optional<String> sinkUrl = config.optString("sink.pg-url");
-    if (sinkUrl.isEmpty() || sinkUrl.get().equals(config.string(Store.POSTGRES.urlKey()))) {
-      return new TelemetryRepository(metadata, metadata, false);
-    }
-    return new TelemetryRepository(metadata, StoreClients.pg(vertx, config, "sink.pg-url", "api-telemetry"), true);
+  /** Opens the series pool on {@code sink.pg-url}, or on {@code pg.url} when that is unset. */
+  static TelemetryRepository create(Vertx vertx, GridlineConfig config, Pool metadata, Duration statementTimeout) {
+    String urlKey = config.has("sink.pg-url") ? "sink.pg-url" : Store.POSTGRES.urlKey();
+    return new TelemetryRepository(metadata, StoreClients.pg(vertx, config, urlKey, "api-telemetry"), statementTimeout);
   }
 
   Future<Void> close() {
-    return ownsSeries ? series.close() : Future.succeededFuture();
+    return series.close();
   }
 
   Future<Optional<Integer>> datapointId(String label) {
@@ -82,7 +88,7 @@ final class TelemetryRepository {
 
   /** Up to {@code limit} points of one series in {@code [from, to)}, oldest first. */
   Future<List<Point>> points(long deviceId, int datapointId, Instant from, Instant to, int limit) {
-    return series.preparedQuery(POINTS).execute(Tuple.of((int) deviceId, datapointId, utc(from), utc(to), limit))
+    return onSeries(POINTS, Tuple.of((int) deviceId, datapointId, utc(from), utc(to), limit))
         .map(rows -> {
           List<Point> out = new ArrayList<>(rows.size());
           rows.forEach(r -> out.add(new Point(r.getOffsetDateTime(0), r.getDouble(1))));
@@ -91,8 +97,7 @@ final class TelemetryRepository {
   }
 
   Future<List<Bucket>> buckets(long deviceId, int datapointId, Instant from, Instant to, long bucketMillis) {
-    return series.preparedQuery(BUCKETS)
-        .execute(Tuple.of((int) deviceId, datapointId, utc(from), utc(to), bucketMillis))
+    return onSeries(BUCKETS, Tuple.of((int) deviceId, datapointId, utc(from), utc(to), bucketMillis))
         .map(rows -> {
           List<Bucket> out = new ArrayList<>(rows.size());
           rows.forEach(r -> out.add(new Bucket(r.getOffsetDateTime(0), r.getDouble(1), r.getDouble(2),
@@ -103,7 +108,7 @@ final class TelemetryRepository {
 
   /** The newest value of each datapoint the device ever reported, ordered by label. */
   Future<List<Latest>> latest(long deviceId) {
-    return series.preparedQuery(LATEST).execute(Tuple.of((int) deviceId)).compose(rows -> {
+    return onSeries(LATEST, Tuple.of((int) deviceId)).compose(rows -> {
       List<Row> newest = new ArrayList<>();
       rows.forEach(newest::add);
       if (newest.isEmpty()) {
@@ -124,6 +129,17 @@ final class TelemetryRepository {
         return out;
       });
     });
+  }
+
+  /** {@code sql} on the series pool under the statement timeout; the database cancelling it is a 504. */
+  private Future<RowSet<Row>> onSeries(String sql, Tuple params) {
+    return series.withConnection(conn -> conn.preparedQuery(STATEMENT_TIMEOUT)
+            .execute(Tuple.of(statementTimeout.toMillis() + "ms"))
+            .compose(set -> conn.preparedQuery(sql).execute(params)))
+        .recover(err -> Future.failedFuture(SqlStates.is(err, SqlStates.QUERY_CANCELED)
+            ? Problem.queryTimeout("the telemetry query ran longer than api.telemetry.statement-timeout ("
+                + statementTimeout + "): narrow from/to or use a larger bucket")
+            : err));
   }
 
   private static OffsetDateTime utc(Instant t) {

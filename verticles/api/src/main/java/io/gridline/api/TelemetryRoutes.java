@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
@@ -16,11 +17,13 @@ final class TelemetryRoutes {
   private final DeviceRepository devices;
   private final TelemetryRepository telemetry;
   private final Clock clock;
+  private final Duration maxRange;
 
-  TelemetryRoutes(DeviceRepository devices, TelemetryRepository telemetry, Clock clock) {
+  TelemetryRoutes(DeviceRepository devices, TelemetryRepository telemetry, Clock clock, Duration maxRange) {
     this.devices = devices;
     this.telemetry = telemetry;
     this.clock = clock;
+    this.maxRange = maxRange;
   }
 
   /** One series request on its way: the caller's device, the validated query, the datapoint the label names. */
@@ -34,7 +37,7 @@ final class TelemetryRoutes {
   private void series(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     PathIds.deviceId(ctx, "id")
-        .compose(id -> TelemetryQuery.of(ctx.queryParams(), clock)
+        .compose(id -> TelemetryQuery.of(ctx.queryParams(), clock, maxRange)
             .compose(query -> devices.find(caller.tenantId(), id)       // 404 for another tenant's device
                 .compose(device -> telemetry.datapointId(query.label())
                     .map(dp -> new SeriesRequest(device, query, dp)))))

@@ -8,18 +8,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gridline.runtime.Tokens;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Who may call what: the admin/tenant split, roles, and tenant isolation on every route. */
+/**
+ * Who may call what: the admin/tenant split, roles, and tenant isolation on every route; and that the key is checked
+ * before the body is read.
+ */
 @ExtendWith(VertxExtension.class)
 class AccessTest {
   private static ApiFixture api;
@@ -167,6 +175,62 @@ class AccessTest {
     problem(api.delete(one, readB), 403);
     assertUnchanged();
     assertFalse(api.get("/api/v1/devices?kind=mqtt", writeB).bodyAsString().contains("aa:bb:cc:dd:00:01"));
+  }
+
+  /** A response read on the client's own thread, so no byte of its body can arrive before the handler. */
+  private record Answer(int status, Buffer body) {}
+
+  private static Future<Answer> answer(HttpClientRequest request) {
+    return request.response().compose(r -> r.body().map(b -> new Answer(r.statusCode(), b)));
+  }
+
+  @Test
+  void anUnauthenticatedPostIsRefusedBeforeItsBodyIsRead() throws Exception {
+    HttpClient http = api.vertx.createHttpClient();
+    try {
+      HttpClientRequest post = http.request(HttpMethod.POST, api.verticle().actualPort(), "127.0.0.1",
+          "/api/v1/devices").await(5, TimeUnit.SECONDS);
+      Promise<Void> closed = Promise.promise();
+      post.setChunked(true).putHeader("Content-Type", "application/json")
+          .putHeader("Authorization", "Bearer glk_" + "B".repeat(43));
+      post.exceptionHandler(err -> { });
+      post.connection().closeHandler(v -> closed.tryComplete());
+      post.write("{\"kind\": \"mqtt\", \"name\": \"");
+      // the answer comes while the body is still being sent: nothing waited for (or buffered) the rest of it
+      Answer refused = answer(post).await(5, TimeUnit.SECONDS);
+      assertEquals(401, refused.status());
+      assertTrue(refused.body().toString().contains("unknown API key"), refused.body().toString());
+      // a client that streams on is cut off after a bounded amount, rather than read to the end
+      Buffer chunk = Buffer.buffer("x".repeat(16_384));
+      for (int i = 0; i < 64 && !closed.future().isComplete(); i++) {
+        post.write(chunk);
+      }
+      closed.future().await(10, TimeUnit.SECONDS);
+    } finally {
+      http.close();
+    }
+    assertUnchanged();
+  }
+
+  @Test
+  void aBodyThatArrivesAfterTheKeyWasCheckedIsReadWhole() throws Exception {
+    HttpClient http = api.vertx.createHttpClient();
+    try {
+      HttpClientRequest post = http.request(HttpMethod.POST, api.verticle().actualPort(), "127.0.0.1",
+          "/api/v1/devices").await(5, TimeUnit.SECONDS);
+      post.setChunked(true).putHeader("Content-Type", "application/json").putHeader("Authorization", "Bearer " + writeA);
+      post.write("{\"kind\": \"mqtt\", ");
+      Thread.sleep(300); // the key is looked up meanwhile, with the request paused
+      post.end("\"externalId\": \"aa:bb:cc:dd:00:42\", \"name\": \"late\"}");
+      Answer created = answer(post).await(5, TimeUnit.SECONDS);
+      JsonObject device = new JsonObject(created.body());
+      assertEquals(201, created.status(), device.encode());
+      assertEquals("late", device.getString("name"));
+      assertEquals(204, api.delete("/api/v1/devices/" + device.getLong("id"), writeA).statusCode());
+    } finally {
+      http.close();
+    }
+    assertUnchanged();
   }
 
   @Test

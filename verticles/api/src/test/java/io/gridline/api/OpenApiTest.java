@@ -121,6 +121,30 @@ class OpenApiTest {
     }
   }
 
+  @Test
+  void everyOperationWithAKeyDocumentsTheRateLimitAndTheBusyDatabase() {
+    JsonObject paths = doc.getJsonObject("paths");
+    for (String path : paths.fieldNames()) {
+      JsonObject item = paths.getJsonObject(path);
+      for (String key : item.fieldNames()) {
+        JsonObject op = OPERATIONS.contains(key) ? item.getJsonObject(key) : null;
+        if (op == null || new JsonArray().equals(op.getJsonArray("security"))) {
+          continue;
+        }
+        JsonObject responses = op.getJsonObject("responses");
+        assertEquals("#/components/responses/TooManyRequests", responses.getJsonObject("429").getString("$ref"),
+            key + " " + path);
+        assertNotNull(responses.getJsonObject("503"), key + " " + path);
+      }
+    }
+    for (String telemetry : List.of("/api/v1/devices/{id}/telemetry", "/api/v1/devices/{id}/telemetry/latest")) {
+      assertEquals("#/components/responses/QueryTimeout", paths.getJsonObject(telemetry).getJsonObject("get")
+          .getJsonObject("responses").getJsonObject("504").getString("$ref"));
+    }
+    JsonObject tooMany = doc.getJsonObject("components").getJsonObject("responses").getJsonObject("TooManyRequests");
+    assertNotNull(tooMany.getJsonObject("headers").getJsonObject("Retry-After"));
+  }
+
   private static void collectRefs(Object node, List<String> out) {
     if (node instanceof JsonObject o) {
       o.forEach(e -> {

@@ -1,18 +1,25 @@
 package io.gridline.api;
 
+import static io.gridline.api.ApiFixture.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.util.Locale;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Requests, auth failures and validation failures are counted under the route pattern, not the raw path. */
+/**
+ * Requests, auth failures and validation failures are counted under the route pattern, not the raw path, and nothing a
+ * client sends can add series.
+ */
 @ExtendWith(VertxExtension.class)
 class RequestMetricsTest {
   private static final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -48,6 +55,43 @@ class RequestMetricsTest {
         count("gridline.api.requests", "method", "GET", "route", "/api/v1/devices/:id", "status", "404"));
     var timer = registry.find("gridline.api.request").tags("method", "GET", "route", "/api/v1/devices/:id").timer();
     assertEquals(true, timer != null && timer.count() >= 2);
+  }
+
+  private static int series(String name) {
+    return registry.find(name).meters().size();
+  }
+
+  @Test
+  void madeUpMethodsAndPathsAddNoSeries() throws Exception {
+    String key = api.createKey(api.createTenant("prober", 5).getString("id"), "read");
+    // the first of each kind starts its series: other/unmatched for 404 and 405
+    api.call(HttpMethod.valueOf("PROBE"), "/api/v1/devices", key, null);
+    api.call(HttpMethod.valueOf("PROBE"), "/nowhere", key, null);
+    api.get("/nowhere", key);
+    Thread.sleep(100);
+    int requests = series("gridline.api.requests");
+    int timers = series("gridline.api.request");
+
+    for (int i = 0; i < 40; i++) {
+      String junk = "X" + UUID.randomUUID().toString().replace("-", "").substring(0, 10).toUpperCase(Locale.ROOT);
+      problem(api.call(HttpMethod.valueOf(junk), "/api/v1/devices", key, null), 405);
+      problem(api.call(HttpMethod.valueOf(junk), "/" + UUID.randomUUID(), key, null), 404);
+      problem(api.get("/api/v1/" + UUID.randomUUID() + "/x", key), 404);
+    }
+    Thread.sleep(100);
+    assertEquals(requests, series("gridline.api.requests"), registry.find("gridline.api.requests").meters().toString());
+    assertEquals(timers, series("gridline.api.request"));
+    assertEquals(true, count("gridline.api.requests", "method", "other", "route", "unmatched", "status", "405") >= 40);
+  }
+
+  @Test
+  void aBodyOverTheLimitIsCountedUnderItsRoute() throws Exception {
+    String key = api.createKey(api.createTenant("oversized", 5).getString("id"), "write");
+    double before = count("gridline.api.requests", "method", "POST", "route", "/api/v1/devices", "status", "413");
+    problem(api.post("/api/v1/devices", key, new JsonObject().put("kind", "mqtt").put("externalId", "aa:bb:cc:dd:ee:ff")
+        .put("name", "n").put("metadata", new JsonObject().put("blob", "x".repeat(20_000)))), 413);
+    Thread.sleep(100);
+    assertEquals(before + 1, count("gridline.api.requests", "method", "POST", "route", "/api/v1/devices", "status", "413"));
   }
 
   @Test

@@ -16,21 +16,28 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Telemetry reads: points, buckets, latest, validation and tenant isolation, with the time series in its own database. */
+/**
+ * Telemetry reads: points, buckets, latest, validation, limits (range, statement timeout) and tenant isolation, with the
+ * time series in its own database.
+ */
 @ExtendWith(VertxExtension.class)
 class TelemetryRoutesTest {
   private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
   private static ApiFixture api;
   private static Pool series;
   private static int port;
+  /** The same api with api.telemetry.statement-timeout PT0.3S. */
+  private static int impatientPort;
   private static String readKey;
   private static String otherKey;
   private static long deviceId;
@@ -45,7 +52,10 @@ class TelemetryRoutesTest {
     Migrations.migrateTimeseries(pg.jdbcUrl(), pg.user(), pg.password());
     series = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(pg.connectOptions()).using(vertx)
         .build();
-    port = api.deploy(api.config().put("sink.pg-url", seriesUrl)).actualPort();
+    // the fuzz test sends hundreds of requests with one key: no rate limit here
+    JsonObject config = api.config().put("sink.pg-url", seriesUrl).put("api.rate-limit", 0);
+    port = api.deploy(config).actualPort();
+    impatientPort = api.deploy(config.copy().put("api.telemetry.statement-timeout", "PT0.3S")).actualPort();
 
     String tenant = post("/api/v1/tenants", api.adminKey, new JsonObject().put("name", "acme").put("maxDevices", 10))
         .getString("id");
@@ -164,7 +174,8 @@ class TelemetryRoutesTest {
 
   @Test
   void badParametersAreNamed() {
-    ApiFixture.invalid(get(series(deviceId, "from=" + q("2026-11-01T10:00:00Z")), readKey), "label");
+    ApiFixture.invalid(get(series(deviceId, "from=" + q("2026-11-01T10:00:00Z") + "&to=" + q("2026-11-01T11:00:00Z")),
+        readKey), "label");
     ApiFixture.invalid(get(series(deviceId, "label=x&from=yesterday&to=2026-13-01"), readKey), "from", "to");
     ApiFixture.invalid(get(series(deviceId, "label=x&bucket=1m"), readKey), "bucket");
     ApiFixture.invalid(get(series(deviceId, "label=x&from=" + q("2026-11-01T10:00:00Z") + "&to="
@@ -186,6 +197,88 @@ class TelemetryRoutesTest {
     HttpResponse<Buffer> exactly = get(series(deviceId, "label=sensor-9.dense&from=" + q("2026-11-01T12:00:00Z")
         + "&to=" + q("2026-11-01T12:00:10Z")), readKey);
     assertEquals(10_000, exactly.bodyAsJsonObject().getJsonArray("points").size());
+  }
+
+  @Test
+  void aRangeWiderThanMaxRangeIsA400NamingTheLimit() {
+    JsonObject tooWide = ApiFixture.invalid(get(series(deviceId, "label=sensor-1.temperature&bucket=P1D&from="
+        + q("2026-01-01T00:00:00Z") + "&to=" + q("2026-02-01T00:00:01Z")), readKey), "from");
+    assertTrue(tooWide.getString("detail").contains("api.telemetry.max-range (PT744H)"), tooWide.encode());
+    ApiFixture.invalid(get(series(deviceId, "label=sensor-1.temperature&bucket=P32D"), readKey), "bucket");
+    HttpResponse<Buffer> widest = get(series(deviceId, "label=sensor-1.temperature&bucket=P1D&from="
+        + q("2026-10-05T00:00:00Z") + "&to=" + q("2026-11-05T00:00:00Z")), readKey);
+    assertEquals(200, widest.statusCode(), widest.bodyAsString());
+    assertEquals(60, widest.bodyAsJsonObject().getJsonArray("buckets").getJsonObject(0).getLong("count"));
+  }
+
+  @Test
+  void aQueryPastTheStatementTimeoutIsA504AndTheNextOneRunsAgain() throws Exception {
+    SqlConnection locker = ApiFixture.await(series.getConnection());
+    try {
+      ApiFixture.await(locker.begin());
+      // a query that cannot finish: decoded_data is locked until the rollback
+      ApiFixture.await(locker.query("LOCK TABLE decoded_data IN ACCESS EXCLUSIVE MODE").execute());
+      for (String path : List.of(series(deviceId, "label=sensor-1.temperature&bucket=PT1M"),
+          series(deviceId, "label=sensor-1.temperature"), "/api/v1/devices/" + deviceId + "/telemetry/latest")) {
+        long t0 = System.nanoTime();
+        HttpResponse<Buffer> r = api.call(impatientPort, HttpMethod.GET, path, readKey, null);
+        JsonObject problem = ApiFixture.problem(r, 504);
+        assertTrue(problem.getString("type").endsWith("query-timeout"), problem.encode());
+        assertTrue(problem.getString("detail").contains("api.telemetry.statement-timeout (PT0.3S)"), problem.encode());
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "answered after the timeout, not after the lock");
+      }
+    } finally {
+      ApiFixture.await(locker.close());
+    }
+    HttpResponse<Buffer> after = api.call(impatientPort, HttpMethod.GET,
+        series(deviceId, "label=sensor-1.temperature&bucket=PT1M&from=" + q("2026-11-01T10:00:00Z")
+            + "&to=" + q("2026-11-01T10:02:00Z")), readKey, null);
+    assertEquals(200, after.statusCode(), after.bodyAsString());
+  }
+
+  @Test
+  void fuzzedQueryParametersAre400NeverA500() {
+    List<String> times = List.of("+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z", "10000-01-01T00:00:00Z",
+        "9999-12-31T23:59:59.999999999Z", "0000-01-01T00:00:00Z", "-0001-12-31T00:00:00Z", "2026-11-01T10:00:00+18:00",
+        "2026-11-01T10:00:00-18:00", "2026-02-30T00:00:00Z", "2026-11-01T10:00:00Z", "2026-11-01T10:05:00Z", "",
+        "99999999999999999999", "-1", "1e308", "NaN", "P1D", "2026-11-01", "%zz", "%00");
+    List<String> buckets = List.of("PT0S", "PT-1S", "-PT1S", "PT0.0001S", "PT0.001S", "PT1.5S", "PT1M", "P1D", "P31D",
+        "P1Y", "P106751991167300D", "PT9223372036854775807S", "PT9223372036854775808S", "P9999999999D",
+        "PT99999999999999999999H", "PT2562047788015215H", "", "0", "-0");
+    List<String> labels = List.of("sensor-1.temperature", "x", "", "a".repeat(129), "%00", "sensor-9.dense");
+    List<String> ids = List.of(Long.toString(deviceId), "0", "-1", "2147483647", "2147483648", "99999999999999999999",
+        "1e3", "%00");
+    java.util.Random random = new java.util.Random(42);
+    for (int i = 0; i < 400; i++) {
+      StringBuilder query = new StringBuilder("label=").append(pick(random, labels));
+      if (random.nextBoolean()) {
+        query.append("&from=").append(encodeTime(pick(random, times)));
+      }
+      if (random.nextBoolean()) {
+        query.append("&to=").append(encodeTime(pick(random, times)));
+      }
+      if (random.nextBoolean()) {
+        query.append("&bucket=").append(pick(random, buckets));
+      }
+      String id = random.nextInt(4) == 0 ? pick(random, ids) : Long.toString(deviceId);
+      String path = random.nextInt(10) == 0 ? "/api/v1/devices/" + id + "/telemetry/latest?" + query
+          : "/api/v1/devices/" + id + "/telemetry?" + query;
+      HttpResponse<Buffer> r = get(path, readKey);
+      assertTrue(r.statusCode() == 200 || r.statusCode() == 400 || r.statusCode() == 404, path + " gave "
+          + r.statusCode() + ": " + r.bodyAsString());
+      if (r.statusCode() != 200) {
+        assertEquals(Problems.CONTENT_TYPE, r.getHeader("Content-Type"), path + " gave " + r.statusCode());
+      }
+    }
+  }
+
+  private static String pick(java.util.Random random, List<String> values) {
+    return values.get(random.nextInt(values.size()));
+  }
+
+  /** Times are sent URL-encoded (a + is a space otherwise), except the two that are meant to be broken escapes. */
+  private static String encodeTime(String t) {
+    return t.startsWith("%") ? t : q(t);
   }
 
   @Test
