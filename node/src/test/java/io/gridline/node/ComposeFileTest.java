@@ -89,6 +89,14 @@ class ComposeFileTest {
         for (String v : env.get("GRIDLINE_VERTICLES").asText().split(",")) {
           assertTrue(Verticles.names().contains(v.trim()), e.getKey() + ": unknown verticle " + v);
         }
+        // Hazelcast authenticates no member: it binds one private address, and the event bus runs TLS
+        String host = env.has("GRIDLINE_CLUSTER_HOST") ? env.get("GRIDLINE_CLUSTER_HOST").asText() : "";
+        assertTrue(!host.isBlank() && !host.equals("0.0.0.0") && !host.equals("::"),
+            e.getKey() + " binds the cluster to a private address, not '" + host + "'");
+        for (String tls : List.of("GRIDLINE_CLUSTER_TLS_CERT_PATH", "GRIDLINE_CLUSTER_TLS_KEY_PATH",
+            "GRIDLINE_CLUSTER_TLS_TRUST_PATH")) {
+          assertTrue(env.has(tls), e.getKey() + " sets " + tls);
+        }
       }
     });
     assertEquals(3, gridlineServices.size(), "three Gridline nodes: " + gridlineServices);
