@@ -20,6 +20,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -45,6 +46,7 @@ public final class MqttBridgeVerticle extends VerticleBase {
   public Future<?> start() {
     GridlineConfig config = GridlineConfig.of(config());
     MqttSettings configured = MqttSettings.from(config);
+    Optional<UpstreamSettings> upstreamSettings = UpstreamSettings.from(config, configured.maxPayloadBytes());
     Codecs.registerAll(vertx);
     pool = StoreClients.pg(vertx, config);
     redis = StoreClients.redis(vertx, config);
@@ -75,9 +77,8 @@ public final class MqttBridgeVerticle extends VerticleBase {
           DeviceGate gate = new DeviceGate(
               new DeviceAuthenticator(directory, quota, ConnectRate.of(vertx), settings), shared);
           directory.onDeleted(gate::deviceDeleted);
-          UpstreamSettings.from(config, settings.maxPayloadBytes()).ifPresent(up -> {
-            var forwarder = new UpstreamForwarder(directory, writer, meters, up.maxPayloadBytes());
-            upstream = new UpstreamLink(vertx, up, forwarder);
+          upstreamSettings.ifPresent(up -> {
+            upstream = new UpstreamLink(vertx, up, new UpstreamForwarder(directory, writer, meters, up));
             upstream.start();
           });
           return directory.listenForChanges()
