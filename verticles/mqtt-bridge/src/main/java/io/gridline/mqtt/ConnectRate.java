@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ConnectRate implements Shareable {
   static final int MAX_ADDRESSES = 100_000;
   private static final long SWEEP_EVERY_NANOS = 1_000_000_000L;
+  private static final long NEVER = Long.MIN_VALUE;
 
   private final ConcurrentHashMap<String, TokenBucket> byAddress = new ConcurrentHashMap<>();
-  private static final long NEVER = Long.MIN_VALUE;
   private final AtomicLong lastSweep = new AtomicLong(NEVER);
 
   static ConnectRate of(Vertx vertx) {

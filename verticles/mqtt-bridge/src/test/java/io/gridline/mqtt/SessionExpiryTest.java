@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -89,10 +86,10 @@ class SessionExpiryTest {
   void aPersistent311SessionLivesTheCapAfterItsConnection() throws Exception {
     BridgeFixture.Device d = fixture.device();
     String secret = fixture.issueSecret(d);
-    assertFalse(connect311(d, secret));
-    assertTrue(connect311(d, secret));
+    assertFalse(Clients.sessionPresent(port, d, secret, false));
+    assertTrue(Clients.sessionPresent(port, d, secret, false));
     Thread.sleep(3_000);
-    assertFalse(connect311(d, secret), "the 3.1.1 session outlived mqtt.session-expiry-max");
+    assertFalse(Clients.sessionPresent(port, d, secret, false), "the 3.1.1 session outlived mqtt.session-expiry-max");
   }
 
   @Test
@@ -108,20 +105,6 @@ class SessionExpiryTest {
     V5 again = V5.connect(d, secret, 2);
     assertTrue(again.sessionPresent, "the expiry of an earlier connection removed a resumed session");
     again.disconnect();
-  }
-
-  /** Connects and disconnects a 3.1.1 persistent session; whether CONNACK said session-present. */
-  private static boolean connect311(BridgeFixture.Device d, String secret) throws Exception {
-    MqttClient c = new MqttClient("tcp://127.0.0.1:" + port, d.clientId(), new MemoryPersistence());
-    MqttConnectOptions o = new MqttConnectOptions();
-    o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-    o.setCleanSession(false);
-    o.setUserName(d.clientId());
-    o.setPassword(secret.toCharArray());
-    boolean present = c.connectWithResult(o).getSessionPresent();
-    c.disconnect();
-    c.close();
-    return present;
   }
 
   /** A Paho MQTT 5 device connected without clean start, asking for {@code expiry} seconds. */
