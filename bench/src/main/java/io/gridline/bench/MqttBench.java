@@ -372,6 +372,7 @@ public final class MqttBench {
       env.put("GRIDLINE_MQTT_PORT", Integer.toString(mqttPort));
       env.put("GRIDLINE_MQTT_REQUIRE_AUTH", "false");
       env.put("GRIDLINE_MQTT_MAX_PUBLISH_RATE", "10000000");
+      env.put("GRIDLINE_MQTT_CONNECT_RATE_PER_ADDRESS", "100000"); // every generator client connects from 127.0.0.1
       System.getenv().forEach((k, v) -> {
         if (k.startsWith("MQTTBENCH_GRIDLINE_")) {
           env.put(k.substring("MQTTBENCH_".length()), v);

@@ -40,6 +40,11 @@ final class DeclaredKeys {
       String last = name.substring(name.lastIndexOf('.') + 1);
       return last.equals("port") || last.endsWith("-port");
     }
+
+    /** A port key whose comment documents {@code -1 = off} also takes -1: that listener is turned off. */
+    boolean mayBeOff() {
+      return isPort() && comment.contains("-1 = off");
+    }
   }
 
   private final Map<String, Key> keys;

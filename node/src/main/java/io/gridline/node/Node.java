@@ -490,7 +490,8 @@ public final class Node {
 
   private String portSummary() {
     List<String> ports = new ArrayList<>();
-    plan.deployments().forEach(d -> d.verticle().portKeys().forEach(k -> ports.add(k + " " + config.integer(k))));
+    plan.deployments().forEach(d -> d.verticle().portKeys().forEach(k -> ports.add(k + " "
+        + (config.integer(k) == -1 ? "off" : Integer.toString(config.integer(k))))));
     ports.add("ops.port " + ops.port());
     return String.join(", ", ports);
   }
@@ -513,7 +514,7 @@ public final class Node {
       for (String key : d.verticle().portKeys()) {
         int port = config.integer(key);
         String host = config.string(key.substring(0, key.lastIndexOf('.') + 1) + "host", "0.0.0.0");
-        if (port != 0 && !bindable(host, port)) {
+        if (port > 0 && !bindable(host, port)) { // 0 binds any port, -1 is a listener turned off
           return new PortInUseException(key, host, port, err);
         }
       }

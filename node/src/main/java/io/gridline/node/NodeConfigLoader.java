@@ -119,8 +119,9 @@ public final class NodeConfigLoader {
     } catch (IllegalArgumentException e) {
       throw invalid(key, source, e.getMessage());
     }
-    if (key.isPort() && value instanceof Number n && (n.longValue() < 0 || n.longValue() > 65535)) {
-      throw invalid(key, source, n + " is not a port (0..65535)");
+    if (key.isPort() && value instanceof Number n && (n.longValue() < 0 || n.longValue() > 65535)
+        && !(key.mayBeOff() && n.longValue() == -1)) {
+      throw invalid(key, source, n + " is not a port (0..65535" + (key.mayBeOff() ? ", or -1 = off)" : ")"));
     }
     if (key.type() == ValueType.INT && !key.isPort() && value instanceof Number n && n.longValue() < 0) {
       throw invalid(key, source, "must not be negative, got " + n);

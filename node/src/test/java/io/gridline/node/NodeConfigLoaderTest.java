@@ -122,6 +122,21 @@ class NodeConfigLoaderTest {
   }
 
   @Test
+  void minusOneTurnsOffOnlyAPortWhoseCommentDocumentsIt() throws IOException {
+    assertEquals(-1, load(Map.of("GRIDLINE_MQTT_PORT", "-1")).getInteger("mqtt.port"));
+    assertEquals(-1, load(Map.of(), "--config", file("mqtt:\n  port: -1\n").toString()).getInteger("mqtt.port"));
+    assertTrue(DeclaredKeys.bundled().get("mqtt.port").orElseThrow().mayBeOff());
+
+    for (String env : List.of("GRIDLINE_MQTT_TLS_PORT", "GRIDLINE_API_PORT", "GRIDLINE_OPS_PORT")) {
+      InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> load(Map.of(env, "-1")));
+      assertTrue(e.getMessage().contains(env) && e.getMessage().contains("0..65535"), e.getMessage());
+    }
+    InvalidConfigException minusTwo = assertThrows(InvalidConfigException.class,
+        () -> load(Map.of("GRIDLINE_MQTT_PORT", "-2")));
+    assertTrue(minusTwo.getMessage().contains("-1 = off"), minusTwo.getMessage());
+  }
+
+  @Test
   void fileMayUseDottedKeysAndYamlListsForListKeys() throws IOException {
     String config = file("api.port: 9100\ncluster:\n  members: [a, b]\n").toString();
     JsonObject c = load(Map.of(), "--config", config);

@@ -13,9 +13,11 @@ final class BridgeMeters {
   private final Counter bytesIn;
   private final Timer kafkaSend;
 
-  BridgeMeters(MeterRegistry registry, ConnectionQuota quota) {
+  BridgeMeters(MeterRegistry registry, ConnectionQuota quota, KafkaBacklog backlog) {
     this.registry = registry;
     registry.gauge("gridline.mqtt.connections", quota, ConnectionQuota::inUse);
+    registry.gauge("gridline.mqtt.kafka.pending.bytes", backlog, KafkaBacklog::bytes);
+    registry.gauge("gridline.mqtt.kafka.pending.records", backlog, KafkaBacklog::records);
     publishesIn = registry.counter("gridline.mqtt.publishes.in");
     publishesAcked = registry.counter("gridline.mqtt.publishes.acked");
     bytesIn = registry.counter("gridline.mqtt.bytes.in");
@@ -41,9 +43,14 @@ final class BridgeMeters {
     registry.counter("gridline.mqtt.acl.refusals", "action", action).increment();
   }
 
-  /** A refused publish, by reason (acl, payload-too-large, rate, kafka). */
+  /** A refused publish, by reason (acl, payload-too-large, rate, server-busy, kafka). */
   void publishRefused(String reason) {
     registry.counter("gridline.mqtt.publish.refusals", "reason", reason).increment();
+  }
+
+  /** A refused subscription (one topic filter), by reason (acl, subscribe-rate, subscription-quota). */
+  void subscribeRefused(String reason) {
+    registry.counter("gridline.mqtt.subscribe.refusals", "reason", reason).increment();
   }
 
   /** A command from the api handled on this node, by outcome (delivered, offline, not_subscribed, failed). */
@@ -52,7 +59,7 @@ final class BridgeMeters {
         .tag("outcome", outcome).register(registry).record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
   }
 
-  /** A refused CONNECT, by reason (not-authorized, unknown-client-id, unregistered, capacity, error). */
+  /** A refused CONNECT, by reason (connect-rate, not-authorized, unknown-client-id, unregistered, capacity, error). */
   void connectRefused(String reason) {
     registry.counter("gridline.mqtt.connect.refusals", "reason", reason).increment();
   }
@@ -61,7 +68,10 @@ final class BridgeMeters {
     registry.counter("gridline.mqtt.upstream.forwarded").increment();
   }
 
-  /** An upstream broker's message acknowledged but not forwarded, by reason (malformed-topic, unknown-device, …). */
+  /**
+   * An upstream broker's message acknowledged but not forwarded, by reason (malformed-topic, unknown-device,
+   * foreign-tenant, payload-too-large).
+   */
   void upstreamDropped(String reason) {
     registry.counter("gridline.mqtt.upstream.dropped", "reason", reason).increment();
   }

@@ -20,19 +20,32 @@ import javax.net.ssl.SSLSession;
 final class DeviceAuthenticator {
   private final DeviceDirectory directory;
   private final ConnectionQuota quota;
+  private final ConnectRate connectRate;
   private final MqttSettings settings;
 
-  DeviceAuthenticator(DeviceDirectory directory, ConnectionQuota quota, MqttSettings settings) {
+  DeviceAuthenticator(DeviceDirectory directory, ConnectionQuota quota, ConnectRate connectRate,
+      MqttSettings settings) {
     this.directory = directory;
     this.quota = quota;
+    this.connectRate = connectRate;
     this.settings = settings;
   }
 
   Future<ConnectContext> authenticate(ConnectContext ctx) {
-    return reserveSlot(ctx)
+    return checkConnectRate(ctx)
+        .compose(this::reserveSlot)
         .compose(this::readClientId)
         .compose(this::findDevice)
         .compose(this::checkCredentials);
+  }
+
+  /** First, before anything costs a slot or a lookup: one source address gets mqtt.connect-rate-per-address. */
+  private Future<ConnectContext> checkConnectRate(ConnectContext ctx) {
+    var remote = ctx.endpoint.remoteAddress();
+    String address = remote == null ? "" : remote.hostAddress() != null ? remote.hostAddress() : remote.host();
+    return connectRate.tryConnect(address, settings.connectRatePerAddress())
+        ? Future.succeededFuture(ctx)
+        : Future.failedFuture(new Refusal(Refusal.CONNECT_RATE, "over mqtt.connect-rate-per-address"));
   }
 
   private Future<ConnectContext> reserveSlot(ConnectContext ctx) {

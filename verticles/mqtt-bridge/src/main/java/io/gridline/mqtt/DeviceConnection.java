@@ -3,6 +3,8 @@ package io.gridline.mqtt;
 import io.gridline.contracts.mqtt.CommandResult;
 import io.gridline.contracts.mqtt.DeviceCommand;
 import io.gridline.contracts.telemetry.RawTelemetry;
+import io.gridline.runtime.LogThrottle;
+import io.gridline.runtime.UntrustedText;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -11,7 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.MqttTopicSubscription;
 import io.vertx.mqtt.MqttWill;
-import io.vertx.mqtt.messages.MqttPublishMessage;
+import io.vertx.mqtt.messages.MqttDisconnectMessage;
 import io.vertx.mqtt.messages.MqttSubscribeMessage;
 import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
 import io.vertx.mqtt.messages.codes.MqttPubAckReasonCode;
@@ -24,11 +26,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One accepted device connection. {@link #onPublish} is the hot path: size, rate, ACL, QoS 2 duplicate check, Kafka,
- * then the acknowledgement — PUBACK / PUBREC only once Kafka acknowledged the record.
+ * One accepted device connection. {@link #onPublish} is the hot path: size, rate, ACL, Kafka backlog, QoS 2 duplicate
+ * check, Kafka, then the acknowledgement — PUBACK / PUBREC only once Kafka acknowledged the record. {@link #onSubscribe}
+ * runs each topic filter through rate, ACL and the session's subscription quota.
  */
 final class DeviceConnection {
   private static final Logger log = LoggerFactory.getLogger(DeviceConnection.class);
+  /** A device provokes refusals at will: their log lines have a budget, and what it sent is quoted escaped. */
+  private static final LogThrottle refusals = new LogThrottle(log, 20);
 
   /** What the connection shares with every other one on this verticle instance. */
   record Shared(MqttSettings settings, TelemetryWriter writer, DevicePresence presence, SessionStore sessions,
@@ -38,7 +43,8 @@ final class DeviceConnection {
   private final MqttEndpoint endpoint;
   private final MqttDevice device;
   private final SessionStore.Session session;
-  private final PublishRate rate;
+  private final TokenBucket publishRate;
+  private final TokenBucket subscribeRate;
   private final String connectionId;
   private boolean disconnectedCleanly;
   private boolean closed;
@@ -51,7 +57,8 @@ final class DeviceConnection {
     this.endpoint = endpoint;
     this.device = device;
     this.session = session;
-    this.rate = new PublishRate(shared.settings().maxPublishRate());
+    this.publishRate = new TokenBucket(shared.settings().maxPublishRate());
+    this.subscribeRate = new TokenBucket(shared.settings().maxSubscribeRate());
     this.connectionId = shared.nodeId() + "/" + endpoint.clientIdentifier() + "/" + connectedAt;
   }
 
@@ -68,9 +75,9 @@ final class DeviceConnection {
     });
     // QoS 2 commands: the device's PUBREC is answered with PUBREL (its PUBACK / PUBCOMP need no answer)
     endpoint.publishReceivedHandler(endpoint::publishRelease);
-    endpoint.disconnectMessageHandler(msg -> disconnectedCleanly = msg.code() != MqttDisconnectReasonCode.WITH_WILL_MESSAGE);
+    endpoint.disconnectMessageHandler(this::onDisconnect);
     endpoint.closeHandler(v -> onClose());
-    endpoint.exceptionHandler(err -> log.debug("device {}: {}", device.id(), err.getMessage()));
+    endpoint.exceptionHandler(err -> log.debug("device {}: {}", device.id(), UntrustedText.forLog(err.getMessage())));
     shared.presence().online(device, connectionId, connectedAt);
     liveEntry = shared.live().add(device.id(), this, Vertx.currentContext());
     shared.ownership().claim(device, connectionId);
@@ -107,6 +114,7 @@ final class DeviceConnection {
     checkPayloadSize(ctx)
         .compose(this::checkRate)
         .compose(this::checkAcl)
+        .compose(this::checkKafkaBacklog)
         .compose(this::writeOnce)
         .onSuccess(this::acknowledge)
         .onFailure(err -> refuse(ctx, err));
@@ -119,7 +127,7 @@ final class DeviceConnection {
   }
 
   private Future<PublishContext> checkRate(PublishContext ctx) {
-    return ctx.will() || rate.tryTake()
+    return ctx.will() || publishRate.tryTake()
         ? Future.succeededFuture(ctx)
         : Future.failedFuture(new Refusal(Refusal.RATE, "over mqtt.max-publish-rate"));
   }
@@ -128,6 +136,19 @@ final class DeviceConnection {
     return TopicAcl.mayPublish(endpoint.clientIdentifier(), ctx.topic())
         ? Future.succeededFuture(ctx)
         : Future.failedFuture(new Refusal(Refusal.ACL, "may not publish to " + ctx.topic()));
+  }
+
+  /**
+   * While Kafka holds too much of this node's data unacknowledged, a new publish is refused rather than buffered. A
+   * retransmitted QoS 2 packet whose write is under way passes: it adds nothing, and refusing it would tell the device
+   * that a message was dropped which may still be written.
+   */
+  private Future<PublishContext> checkKafkaBacklog(PublishContext ctx) {
+    boolean retransmission = ctx.qos() == 2 && !ctx.will() && session.inFlight(ctx.messageId()) != null;
+    return retransmission || !shared.writer().backlogFull()
+        ? Future.succeededFuture(ctx)
+        : Future.failedFuture(new Refusal(Refusal.SERVER_BUSY,
+            "Kafka has not acknowledged mqtt.max-pending-bytes or mqtt.max-pending-records of this node's records"));
   }
 
   /** QoS 2: a retransmitted packet id still awaiting PUBREL reuses the first write instead of writing again. */
@@ -171,8 +192,8 @@ final class DeviceConnection {
 
   /**
    * MQTT 5 says why with a reason code where the packet allows one; MQTT 3.1.1 cannot, so the connection is closed
-   * (QoS 0 publishes over the rate are dropped silently in both). A Kafka failure closes the connection without an
-   * acknowledgement: the device retransmits after reconnecting.
+   * (QoS 0 publishes over the rate or the Kafka backlog are dropped silently in both). A Kafka failure closes the
+   * connection without an acknowledgement: the device retransmits after reconnecting.
    */
   private void refuse(PublishContext ctx, Throwable err) {
     String reason = err instanceof Refusal r ? r.reason() : "kafka";
@@ -180,8 +201,8 @@ final class DeviceConnection {
     if (Refusal.ACL.equals(reason)) {
       shared.meters().aclRefused("publish");
     }
-    log.info("device {} (tenant {}): publish to {} refused: {} ({})", device.id(), device.tenantId(), ctx.topic(),
-        reason, err.getMessage());
+    refusals.info("device {} (tenant {}): publish to {} refused: {} ({})", device.id(), device.tenantId(),
+        UntrustedText.forLog(ctx.topic()), reason, UntrustedText.forLog(err.getMessage()));
     if (ctx.will() || closed || !endpoint.isConnected()) {
       return;
     }
@@ -195,7 +216,7 @@ final class DeviceConnection {
           refuseWithCode(ctx, MqttPubAckReasonCode.NOT_AUTHORIZED, MqttPubRecReasonCode.NOT_AUTHORIZED);
         }
       }
-      case Refusal.RATE -> {
+      case Refusal.RATE, Refusal.SERVER_BUSY -> {
         if (ctx.qos() == 0) {
           return;
         }
@@ -234,24 +255,80 @@ final class DeviceConnection {
 
   // ---- subscribe
 
+  /** One SUBACK answers every topic filter of the SUBSCRIBE, each granted or refused on its own. */
   private void onSubscribe(MqttSubscribeMessage msg) {
-    boolean v5 = endpoint.protocolVersion() == 5;
-    List<MqttSubAckReasonCode> codes = new ArrayList<>();
+    List<Future<MqttSubAckReasonCode>> codes = new ArrayList<>();
     for (MqttTopicSubscription s : msg.topicSubscriptions()) {
-      if (TopicAcl.maySubscribe(endpoint.clientIdentifier(), s.topicName())) {
-        codes.add(MqttSubAckReasonCode.qosGranted(s.qualityOfService()));
-        session.subscribed(s.topicName(), s.qualityOfService().value());
-      } else {
-        shared.meters().aclRefused("subscribe");
-        log.info("device {} (tenant {}): subscription to {} refused", device.id(), device.tenantId(), s.topicName());
-        // 0x87 in MQTT 5; 0x80 (failure) is the only refusal MQTT 3.1.1 has
-        codes.add(v5 ? MqttSubAckReasonCode.NOT_AUTHORIZED : MqttSubAckReasonCode.UNSPECIFIED_ERROR);
-      }
+      codes.add(subscribe(s));
     }
-    endpoint.subscribeAcknowledge(msg.messageId(), codes, MqttProperties.NO_PROPERTIES);
+    Future.all(codes).onSuccess(all -> endpoint.subscribeAcknowledge(msg.messageId(), all.list(),
+        MqttProperties.NO_PROPERTIES));
+  }
+
+  /** One topic filter: its reason code in SUBACK. */
+  private Future<MqttSubAckReasonCode> subscribe(MqttTopicSubscription s) {
+    return checkSubscribeRate(s)
+        .compose(this::checkSubscribeAcl)
+        .compose(this::checkSubscriptionQuota)
+        .map(this::grant)
+        .recover(err -> Future.succeededFuture(refuseSubscription(s, err)));
+  }
+
+  /** Each topic filter takes a token, so one SUBSCRIBE carrying many filters is no way around the rate. */
+  private Future<MqttTopicSubscription> checkSubscribeRate(MqttTopicSubscription s) {
+    return subscribeRate.tryTake()
+        ? Future.succeededFuture(s)
+        : Future.failedFuture(new Refusal(Refusal.SUBSCRIBE_RATE, "over mqtt.max-subscribe-rate"));
+  }
+
+  private Future<MqttTopicSubscription> checkSubscribeAcl(MqttTopicSubscription s) {
+    return TopicAcl.maySubscribe(endpoint.clientIdentifier(), s.topicName())
+        ? Future.succeededFuture(s)
+        : Future.failedFuture(new Refusal(Refusal.ACL, "may not subscribe to " + s.topicName()));
+  }
+
+  /** A session's subscriptions live as long as it does: at most mqtt.max-subscriptions; a filter held is replaced. */
+  private Future<MqttTopicSubscription> checkSubscriptionQuota(MqttTopicSubscription s) {
+    return session.hasSubscription(s.topicName())
+        || session.subscriptionCount() < shared.settings().maxSubscriptions()
+        ? Future.succeededFuture(s)
+        : Future.failedFuture(new Refusal(Refusal.SUBSCRIPTION_QUOTA, "the session holds mqtt.max-subscriptions"));
+  }
+
+  private MqttSubAckReasonCode grant(MqttTopicSubscription s) {
+    session.subscribed(s.topicName(), s.qualityOfService().value());
+    return MqttSubAckReasonCode.qosGranted(s.qualityOfService());
+  }
+
+  /** 0x80 (failure) is the only refusal MQTT 3.1.1 has; MQTT 5 says why. */
+  private MqttSubAckReasonCode refuseSubscription(MqttTopicSubscription s, Throwable err) {
+    String reason = err instanceof Refusal r ? r.reason() : "error";
+    shared.meters().subscribeRefused(reason);
+    if (Refusal.ACL.equals(reason)) {
+      shared.meters().aclRefused("subscribe");
+    }
+    refusals.info("device {} (tenant {}): subscription to {} refused: {}", device.id(), device.tenantId(),
+        UntrustedText.forLog(s.topicName()), reason);
+    if (endpoint.protocolVersion() != 5) {
+      return MqttSubAckReasonCode.UNSPECIFIED_ERROR;
+    }
+    return switch (reason) {
+      case Refusal.ACL -> MqttSubAckReasonCode.NOT_AUTHORIZED;
+      case Refusal.SUBSCRIBE_RATE, Refusal.SUBSCRIPTION_QUOTA -> MqttSubAckReasonCode.QUOTA_EXCEEDED;
+      default -> MqttSubAckReasonCode.UNSPECIFIED_ERROR;
+    };
   }
 
   // ---- close
+
+  /** A normal DISCONNECT suppresses the will; in MQTT 5 it may also change the session expiry interval. */
+  private void onDisconnect(MqttDisconnectMessage msg) {
+    disconnectedCleanly = msg.code() != MqttDisconnectReasonCode.WITH_WILL_MESSAGE;
+    long requested = SessionStore.expiryProperty(msg.properties());
+    if (requested >= 0) {
+      session.expiresAfter(shared.settings().sessionExpirySeconds(true, false, requested));
+    }
+  }
 
   private void onClose() {
     if (closed) {
@@ -262,29 +339,13 @@ final class DeviceConnection {
     shared.live().remove(device.id(), liveEntry);
     shared.ownership().release(device, connectionId);
     shared.quota().release();
-    shared.sessions().close(endpoint.clientIdentifier(), session, endsWithConnection());
+    shared.sessions().close(endpoint.clientIdentifier(), session);
     MqttWill will = endpoint.will();
     if (!disconnectedCleanly && will != null && will.isWillFlag()) {
       onPublish(new PublishContext(will.getWillTopic(), will.getWillMessageBytes(), will.getWillQos(), 0, true,
           System.currentTimeMillis()));
     }
     shared.presence().offline(device, connectionId, System.currentTimeMillis());
-  }
-
-  /**
-   * Whether the session ends with this connection: a clean session (3.1.1), or in MQTT 5 a session expiry interval
-   * of 0 (the default). A non-zero interval keeps it until the next clean start (expiry times are not tracked).
-   */
-  private boolean endsWithConnection() {
-    if (endpoint.isCleanSession() && endpoint.protocolVersion() < 5) {
-      return true;
-    }
-    if (endpoint.protocolVersion() < 5) {
-      return false;
-    }
-    MqttProperties.MqttProperty<?> expiry = endpoint.connectProperties() == null ? null
-        : endpoint.connectProperties().getProperty(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value());
-    return expiry == null || expiry.value() == null || ((Number) expiry.value()).longValue() == 0;
   }
 
   /** Closes the connection of a device the registry no longer has. */

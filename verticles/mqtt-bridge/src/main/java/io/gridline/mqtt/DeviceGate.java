@@ -1,7 +1,10 @@
 package io.gridline.mqtt;
 
 import io.gridline.contracts.registry.DeviceChanged;
+import io.gridline.runtime.LogThrottle;
+import io.gridline.runtime.UntrustedText;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.vertx.core.Handler;
 import io.vertx.mqtt.MqttEndpoint;
 import java.util.HashMap;
@@ -15,6 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 final class DeviceGate implements Handler<MqttEndpoint> {
   private static final Logger log = LoggerFactory.getLogger(DeviceGate.class);
+  /** Anyone who reaches the port can provoke a refusal: a budget of log lines, and the client id quoted escaped. */
+  private static final LogThrottle refusals = new LogThrottle(log, 20);
   private final DeviceAuthenticator authenticator;
   private final DeviceConnection.Shared shared;
   private final Map<String, DeviceConnection> live = new HashMap<>();
@@ -44,7 +49,9 @@ final class DeviceGate implements Handler<MqttEndpoint> {
     if (previous != null) {
       previous.takenOver();
     }
-    var opened = shared.sessions().open(clientId, endpoint.isCleanSession());
+    long requestedExpiry = ctx.mqtt5() ? SessionStore.expiryProperty(endpoint.connectProperties()) : -1;
+    long expiry = shared.settings().sessionExpirySeconds(ctx.mqtt5(), endpoint.isCleanSession(), requestedExpiry);
+    var opened = shared.sessions().open(clientId, endpoint.isCleanSession(), expiry);
     if (opened.getValue()) {
       // a resumed session's subscriptions route commands at once, as if the device had subscribed again
       log.debug("device {}: session resumed with {} subscription(s)", ctx.device.id(),
@@ -53,7 +60,18 @@ final class DeviceGate implements Handler<MqttEndpoint> {
     DeviceConnection connection = new DeviceConnection(shared, endpoint, ctx.device, opened.getKey(), ctx.receivedAt);
     live.put(clientId, connection);
     connection.start(ctx.receivedAt, () -> live.remove(clientId, connection));
-    endpoint.accept(opened.getValue());
+    endpoint.accept(opened.getValue(), connackProperties(requestedExpiry, expiry));
+  }
+
+  /** MQTT 5: a server that shortens the requested session expiry interval says so in CONNACK. */
+  private static MqttProperties connackProperties(long requestedExpiry, long grantedExpiry) {
+    if (requestedExpiry <= grantedExpiry) {
+      return MqttProperties.NO_PROPERTIES;
+    }
+    MqttProperties props = new MqttProperties();
+    props.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(),
+        (int) grantedExpiry));
+    return props;
   }
 
   /**
@@ -77,8 +95,8 @@ final class DeviceGate implements Handler<MqttEndpoint> {
     }
     String reason = err instanceof Refusal r ? r.reason() : "error";
     shared.meters().connectRefused(reason);
-    log.info("CONNECT from {} ({}) refused: {} ({})", ctx.endpoint.clientIdentifier(), ctx.endpoint.remoteAddress(),
-        reason, err.getMessage());
+    refusals.info("CONNECT from {} ({}) refused: {} ({})", UntrustedText.forLog(ctx.endpoint.clientIdentifier()),
+        ctx.endpoint.remoteAddress(), reason, UntrustedText.forLog(err.getMessage()));
     if (!ctx.abandoned) {
       ctx.endpoint.reject(returnCode(reason, ctx.mqtt5()));
     }
@@ -87,6 +105,8 @@ final class DeviceGate implements Handler<MqttEndpoint> {
   private static MqttConnectReturnCode returnCode(String reason, boolean v5) {
     return switch (reason) {
       case Refusal.CAPACITY -> v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_QUOTA_EXCEEDED
+          : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE;
+      case Refusal.CONNECT_RATE -> v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_CONNECTION_RATE_EXCEEDED
           : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE;
       case Refusal.UNKNOWN_CLIENT_ID, Refusal.UNREGISTERED, Refusal.NOT_AUTHORIZED ->
           v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5

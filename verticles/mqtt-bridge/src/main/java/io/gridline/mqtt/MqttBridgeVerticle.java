@@ -20,6 +20,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -45,11 +46,13 @@ public final class MqttBridgeVerticle extends VerticleBase {
   public Future<?> start() {
     GridlineConfig config = GridlineConfig.of(config());
     MqttSettings configured = MqttSettings.from(config);
+    Optional<UpstreamSettings> upstreamSettings = UpstreamSettings.from(config, configured.maxPayloadBytes());
     Codecs.registerAll(vertx);
     pool = StoreClients.pg(vertx, config);
     redis = StoreClients.redis(vertx, config);
     ConnectionQuota quota = ConnectionQuota.of(vertx);
-    BridgeMeters meters = new BridgeMeters(Meters.registry(), quota);
+    KafkaBacklog backlog = KafkaBacklog.of(vertx);
+    BridgeMeters meters = new BridgeMeters(Meters.registry(), quota, backlog);
     KafkaHealth kafkaHealth = new KafkaHealth();
     directory = new DeviceDirectory(vertx, pool);
 
@@ -64,30 +67,30 @@ public final class MqttBridgeVerticle extends VerticleBase {
         .compose(started -> {
           MqttSettings settings = started.getKey();
           producer = started.getValue();
-          TelemetryWriter writer = new TelemetryWriter(producer, kafkaHealth, meters);
+          TelemetryWriter writer = new TelemetryWriter(producer, kafkaHealth, backlog, settings.maxPendingBytes(),
+              settings.maxPendingRecords(), meters);
           DevicePresence presence = new DevicePresence(pool, writer, settings.statusIntervalMs());
           ownership = DeviceOwnership.create(vertx, RedisAPI.api(redis), config.nodeId());
           ownership.startRefreshing();
           LiveConnections live = LiveConnections.of(vertx);
           commands = new CommandReceiver(vertx, live, directory, config.nodeId(), meters);
-          DeviceConnection.Shared shared = new DeviceConnection.Shared(settings, writer, presence, new SessionStore(),
-              quota, meters, config.nodeId(), ownership, live);
-          DeviceGate gate = new DeviceGate(new DeviceAuthenticator(directory, quota, settings), shared);
+          DeviceConnection.Shared shared = new DeviceConnection.Shared(settings, writer, presence,
+              new SessionStore(vertx), quota, meters, config.nodeId(), ownership, live);
+          DeviceGate gate = new DeviceGate(
+              new DeviceAuthenticator(directory, quota, ConnectRate.of(vertx), settings), shared);
           directory.onCredentialsEnded(gate::credentialsEnded);
-          UpstreamSettings.from(config, settings.maxPayloadBytes()).ifPresent(up -> {
-            var forwarder = new UpstreamForwarder(directory, writer, meters, up.maxPayloadBytes());
-            upstream = new UpstreamLink(vertx, up, forwarder);
+          upstreamSettings.ifPresent(up -> {
+            upstream = new UpstreamLink(vertx, up, new UpstreamForwarder(directory, writer, meters, up));
             upstream.start();
           });
           return directory.listenForChanges()
               .compose(v -> commands.listen())
-              .compose(v -> listen(settings.plainOptions(), gate, MqttSettings.PORT))
-              .compose(server -> {
-                plain = server;
-                return settings.tlsEnabled()
-                    ? listen(settings.tlsOptions(), gate, MqttSettings.TLS_PORT).onSuccess(s -> tls = s)
-                    : Future.succeededFuture();
-              });
+              .compose(v -> settings.plain()
+                  ? listen(settings.plainOptions(), gate, MqttSettings.PORT).onSuccess(s -> plain = s)
+                  : Future.succeededFuture())
+              .compose(v -> settings.tlsEnabled()
+                  ? listen(settings.tlsOptions(), gate, MqttSettings.TLS_PORT).onSuccess(s -> tls = s)
+                  : Future.succeededFuture());
         })
         .onSuccess(v -> Readiness.of(vertx).register(KAFKA_CHECK, kafkaHealth::probe))
         .onFailure(err -> stop());
@@ -124,7 +127,7 @@ public final class MqttBridgeVerticle extends VerticleBase {
     return server == null ? Future.succeededFuture() : server.close();
   }
 
-  /** The plain listener's port (the bound one when {@code mqtt.port} is 0); -1 before start. */
+  /** The plain listener's port (the bound one when {@code mqtt.port} is 0); -1 when it is off or before start. */
   public int actualPort() {
     return plain == null ? -1 : plain.actualPort();
   }

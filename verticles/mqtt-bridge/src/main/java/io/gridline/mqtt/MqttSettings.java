@@ -8,23 +8,41 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mqtt.MqttServerOptions;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
-/** The bridge's config keys (declared in {@code config/gridline.yaml}), read once at start. */
-record MqttSettings(String host, int port, int tlsPort, Optional<String> certPath, Optional<String> keyPath,
-    Optional<String> clientCaPath, boolean requireAuth, int maxConnections, int maxPayloadBytes,
-    int maxPublishRate, long statusIntervalMs, boolean generateTls, boolean requireRegisteredCertificate) {
+/**
+ * The bridge's config keys (declared in {@code config/gridline.yaml}), read once at start.
+ *
+ * @param plain whether the plain listener listens: {@code mqtt.plain} and {@code mqtt.port} not -1
+ * @param requireRegisteredCertificate accept a client certificate only with an active record for the device row
+ *                                     ({@code mqtt.tls.require-registered-certificate})
+ * @param sessionExpiryMax the cap on MQTT 5 session expiry intervals, and how long a 3.1.1 persistent session outlives
+ *                         its connection
+ */
+record MqttSettings(String host, boolean plain, int port, int tlsPort, Optional<String> certPath,
+    Optional<String> keyPath, Optional<String> clientCaPath, boolean requireAuth, int maxConnections,
+    int maxPayloadBytes, int maxPublishRate, long statusIntervalMs, boolean generateTls, int maxSubscriptions,
+    int maxSubscribeRate, Duration sessionExpiryMax, int connectRatePerAddress, Duration connectTimeout,
+    long maxPendingBytes, int maxPendingRecords, boolean requireRegisteredCertificate) {
 
+  static final String PLAIN = "mqtt.plain";
   static final String PORT = "mqtt.port";
   static final String TLS_PORT = "mqtt.tls-port";
   static final String TLS_GENERATE = "mqtt.tls.generate";
+  /** {@code mqtt.port} value that turns the plain listener off, like {@code mqtt.plain=false}. */
+  static final int OFF = -1;
   /** The generated server certificate's files in the data dir: {@code mqtt-server.{crt,key}.pem}. */
   static final String GENERATED_NAME = "mqtt-server";
 
+  /** @throws IllegalArgumentException naming the key of a bad value, or when no listener would listen */
   static MqttSettings from(GridlineConfig c) {
-    return new MqttSettings(
+    int port = c.has(PORT) ? c.integer(PORT) : 1883;
+    MqttSettings s = new MqttSettings(
         c.string("mqtt.host", "0.0.0.0"),
-        c.has(PORT) ? c.integer(PORT) : 1883,
+        (!c.has(PLAIN) || c.bool(PLAIN)) && port != OFF,
+        port,
         c.has(TLS_PORT) ? c.integer(TLS_PORT) : 8883,
         c.optString("mqtt.tls.cert-path"),
         c.optString("mqtt.tls.key-path"),
@@ -36,12 +54,71 @@ record MqttSettings(String host, int port, int tlsPort, Optional<String> certPat
         c.has("mqtt.max-publish-rate") ? c.integer("mqtt.max-publish-rate") : 100,
         c.has("mqtt.status-interval-ms") ? c.longValue("mqtt.status-interval-ms") : 30_000,
         c.has(TLS_GENERATE) && c.bool(TLS_GENERATE),
+        positive(c, "mqtt.max-subscriptions", 32),
+        positive(c, "mqtt.max-subscribe-rate", 10),
+        duration(c, "mqtt.session-expiry-max", "PT24H"),
+        positive(c, "mqtt.connect-rate-per-address", 20),
+        duration(c, "mqtt.connect-timeout", "PT10S"),
+        positive(c, "mqtt.max-pending-bytes", 16_777_216L),
+        positive(c, "mqtt.max-pending-records", 20_000),
         !c.has("mqtt.tls.require-registered-certificate") || c.bool("mqtt.tls.require-registered-certificate"));
+    if (!s.plain() && !s.tlsEnabled() && !s.generatesServerCertificate()) {
+      throw new IllegalArgumentException("no MQTT listener would listen: the plain one is off (" + PLAIN + "=false or "
+          + PORT + "=-1) and TLS is off (set mqtt.tls.cert-path and mqtt.tls.key-path, or " + TLS_GENERATE + "=true)");
+    }
+    return s;
+  }
+
+  private static int positive(GridlineConfig c, String key, int fallback) {
+    long v = positive(c, key, (long) fallback);
+    if (v > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(key + " must be at most " + Integer.MAX_VALUE + ", not " + v);
+    }
+    return (int) v;
+  }
+
+  private static long positive(GridlineConfig c, String key, long fallback) {
+    long v = c.has(key) ? c.longValue(key) : fallback;
+    if (v <= 0) {
+      throw new IllegalArgumentException(key + " must be positive, not " + v);
+    }
+    return v;
+  }
+
+  private static Duration duration(GridlineConfig c, String key, String fallback) {
+    String text = c.string(key, fallback);
+    try {
+      Duration d = Duration.parse(text);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(key + " must be a positive duration, not " + text);
+      }
+      return d;
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(key + " must be an ISO-8601 duration such as PT10S, not " + text, e);
+    }
   }
 
   /** TLS listens only when both a certificate and its key are configured (or were generated). */
   boolean tlsEnabled() {
     return certPath.isPresent() && keyPath.isPresent();
+  }
+
+  /**
+   * The session expiry a device gets, in seconds: an MQTT 5 device's requested interval capped at
+   * {@code mqtt.session-expiry-max}, for a 3.1.1 persistent session the cap itself, for a clean one 0.
+   *
+   * @param requestedSeconds MQTT 5: the packet's interval (unsigned; 0xFFFFFFFF = never), -1 when it has none
+   */
+  long sessionExpirySeconds(boolean v5, boolean cleanSession, long requestedSeconds) {
+    if (!v5) {
+      return cleanSession ? 0 : wholeSeconds(sessionExpiryMax);
+    }
+    return Math.min(Math.max(0, requestedSeconds), wholeSeconds(sessionExpiryMax));
+  }
+
+  /** MQTT counts session expiry in seconds and Vert.x the connect timeout: a fraction is rounded up. */
+  private static long wholeSeconds(Duration d) {
+    return Math.max(1, (d.toMillis() + 999) / 1000);
   }
 
   /** Whether the server certificate is to be generated: {@code mqtt.tls.generate} and no cert/key path set. */
@@ -67,9 +144,10 @@ record MqttSettings(String host, int port, int tlsPort, Optional<String> certPat
 
   /** These settings serving the given certificate and key (the generated ones). */
   MqttSettings withServerCertificate(Path cert, Path key) {
-    return new MqttSettings(host, port, tlsPort, Optional.of(cert.toString()), Optional.of(key.toString()),
+    return new MqttSettings(host, plain, port, tlsPort, Optional.of(cert.toString()), Optional.of(key.toString()),
         clientCaPath, requireAuth, maxConnections, maxPayloadBytes, maxPublishRate, statusIntervalMs, generateTls,
-        requireRegisteredCertificate);
+        maxSubscriptions, maxSubscribeRate, sessionExpiryMax, connectRatePerAddress, connectTimeout, maxPendingBytes,
+        maxPendingRecords, requireRegisteredCertificate);
   }
 
   MqttServerOptions plainOptions() {
@@ -88,7 +166,9 @@ record MqttSettings(String host, int port, int tlsPort, Optional<String> certPat
   private MqttServerOptions base() {
     // The decoder's limit sits above the payload limit so an oversize publish reaches the bridge and is refused with
     // a reason code instead of a bare close; topic and properties rarely need more than 64 KiB.
+    // a socket that sends no CONNECT would hold a file descriptor and buffers for nothing: closed after
+    // mqtt.connect-timeout
     return new MqttServerOptions().setMaxMessageSize(maxPayloadBytes + 65_536).setAutoClientId(false)
-        .setMaxClientIdLength(64);
+        .setMaxClientIdLength(64).setTimeoutOnConnect((int) Math.min(Integer.MAX_VALUE, wholeSeconds(connectTimeout)));
   }
 }

@@ -13,17 +13,30 @@ import io.vertx.kafka.client.producer.KafkaProducerRecord;
 /**
  * Writes the bridge's Kafka records: accepted publishes to {@code gridline.telemetry.raw} (key = MAC) and device
  * events to {@code gridline.events} (key = device id). A returned future completes when Kafka acknowledged the record
- * ({@code acks=all}): the moment the bridge may acknowledge the device.
+ * ({@code acks=all}): the moment the bridge may acknowledge the device. Every record counts in the node's
+ * {@link KafkaBacklog} until then; {@link #backlogFull} tells the publish paths when to stop adding to it.
  */
 final class TelemetryWriter {
   private final KafkaProducer<String, Buffer> producer;
   private final KafkaHealth health;
+  private final KafkaBacklog backlog;
+  private final long maxPendingBytes;
+  private final long maxPendingRecords;
   private final BridgeMeters meters;
 
-  TelemetryWriter(KafkaProducer<String, Buffer> producer, KafkaHealth health, BridgeMeters meters) {
+  TelemetryWriter(KafkaProducer<String, Buffer> producer, KafkaHealth health, KafkaBacklog backlog,
+      long maxPendingBytes, long maxPendingRecords, BridgeMeters meters) {
     this.producer = producer;
     this.health = health;
+    this.backlog = backlog;
+    this.maxPendingBytes = maxPendingBytes;
+    this.maxPendingRecords = maxPendingRecords;
     this.meters = meters;
+  }
+
+  /** Whether the node has {@code mqtt.max-pending-bytes} or {@code mqtt.max-pending-records} waiting for Kafka. */
+  boolean backlogFull() {
+    return backlog.full(maxPendingBytes, maxPendingRecords);
   }
 
   Future<Void> write(RawTelemetry telemetry) {
@@ -35,12 +48,16 @@ final class TelemetryWriter {
   }
 
   private <T extends Record> Future<Void> send(String topic, String key, KafkaJsonCodec<T> codec, T value) {
-    KafkaProducerRecord<String, Buffer> record = KafkaProducerRecord.create(topic, key, codec.encode(value))
+    Buffer encoded = codec.encode(value);
+    KafkaProducerRecord<String, Buffer> record = KafkaProducerRecord.create(topic, key, encoded)
         .addHeader(KafkaJsonCodec.SCHEMA_HEADER, codec.schemaVersion());
     long started = System.nanoTime();
     long token = health.sending();
+    int size = encoded.length() + key.length();
+    backlog.sending(size);
     return producer.send(record)
         .andThen(ar -> {
+          backlog.done(size);
           health.done(token, ar.cause());
           if (ar.succeeded()) {
             meters.kafkaSent(started);

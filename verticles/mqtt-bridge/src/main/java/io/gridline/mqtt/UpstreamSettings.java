@@ -1,22 +1,36 @@
 package io.gridline.mqtt;
 
 import io.gridline.runtime.GridlineConfig;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mqtt.MqttClientOptions;
 import java.net.URI;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * The {@code mqtt.upstream.*} keys: where the site's existing broker is and how the bridge subscribes to it.
  *
  * @param shared true: every node subscribes with {@code $share/gridline/…} under its own client id and the broker
  *               spreads the messages; false: the nodes elect one forwarder with a cluster-wide lock
+ * @param tenants the tenants (canonical UUID text) whose devices the site broker may speak for: anyone who can
+ *                publish there can write telemetry as any of their devices, and as no other
+ * @param trustPath PEM CA certificates the broker's certificate must chain to (ssl:// only); empty = the JVM's
+ * @param certPath PEM client certificate for mTLS (with keyPath)
  */
 record UpstreamSettings(String url, String host, int port, boolean ssl, String clientId, Optional<String> username,
-    Optional<String> password, int qos, boolean shared, int maxPayloadBytes) {
+    Optional<String> password, int qos, boolean shared, int maxPayloadBytes, Set<String> tenants,
+    Optional<String> trustPath, Optional<String> certPath, Optional<String> keyPath) {
 
   static final String URL = "mqtt.upstream.url";
+  static final String TENANTS = "mqtt.upstream.tenants";
+  static final String TRUST_PATH = "mqtt.upstream.tls.trust-path";
+  static final String CERT_PATH = "mqtt.upstream.tls.cert-path";
+  static final String KEY_PATH = "mqtt.upstream.tls.key-path";
   static final String SHARE_GROUP = "$share/gridline/";
   private static final String[] FILTERS = {"stat/+/+/+/+", "tele/+/+/+/+"};
 
@@ -43,13 +57,44 @@ record UpstreamSettings(String url, String host, int port, boolean ssl, String c
     String clientId = c.optString("mqtt.upstream.client-id").filter(s -> !s.isBlank())
         .orElse("gridline-upstream-" + c.string("cluster.name", "gridline"));
     boolean shared = mode.equals("true");
+    Optional<String> trustPath = c.optString(TRUST_PATH);
+    Optional<String> certPath = c.optString(CERT_PATH);
+    Optional<String> keyPath = c.optString(KEY_PATH);
+    if (certPath.isPresent() != keyPath.isPresent()) {
+      throw new IllegalArgumentException(CERT_PATH + " and " + KEY_PATH + " go together: set both or neither");
+    }
+    if (!ssl && (trustPath.isPresent() || certPath.isPresent())) {
+      throw new IllegalArgumentException("mqtt.upstream.tls.* is set but " + URL + " is not ssl://host:port: the link "
+          + "would not be encrypted");
+    }
     return Optional.of(new UpstreamSettings(url.get(), uri.getHost(),
         uri.getPort() > 0 ? uri.getPort() : (ssl ? 8883 : 1883), ssl,
         // shared-subscription members are distinct sessions: one client id per node
         shared ? clientId + "-" + c.nodeId() : clientId,
         c.optString("mqtt.upstream.username").filter(s -> !s.isBlank()),
         c.optString("mqtt.upstream.password").filter(s -> !s.isBlank()),
-        qos, shared, maxPayloadBytes));
+        qos, shared, maxPayloadBytes, tenants(c), trustPath, certPath, keyPath));
+  }
+
+  /** Required in upstream mode: without it any device of any tenant could be spoken for by the site broker. */
+  private static Set<String> tenants(GridlineConfig c) {
+    Set<String> tenants = new LinkedHashSet<>();
+    for (String t : c.list(TENANTS)) {
+      try {
+        tenants.add(UUID.fromString(t).toString());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(TENANTS + " must be a comma list of tenant UUIDs; " + t + " is not one");
+      }
+    }
+    if (tenants.isEmpty()) {
+      throw new IllegalArgumentException(TENANTS + " is required with " + URL + ": list the tenants whose devices "
+          + "publish through that broker (anyone who can publish there speaks for their devices)");
+    }
+    return Set.copyOf(tenants);
+  }
+
+  boolean forwardsTenant(String tenantId) {
+    return tenants.contains(tenantId);
   }
 
   /** The broker's address for logs and readiness: never any credentials written into the URL. */
@@ -71,6 +116,13 @@ record UpstreamSettings(String url, String host, int port, boolean ssl, String c
     // PUBACK goes out only after Kafka acknowledged the record (UpstreamLink acks by hand)
     o.setAutoAck(false);
     o.setSsl(ssl);
+    if (ssl) {
+      // the broker's certificate must name the host of mqtt.upstream.url, as for HTTPS
+      o.setHostnameVerificationAlgorithm("HTTPS");
+      trustPath.ifPresent(p -> o.setTrustOptions(new PemTrustOptions().addCertPath(p)));
+      certPath.ifPresent(cert -> o.setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert)
+          .setKeyPath(keyPath.orElseThrow())));
+    }
     username.ifPresent(o::setUsername);
     password.ifPresent(o::setPassword);
     return o;

@@ -60,6 +60,8 @@ final class BridgeFixture {
         .put("mqtt.max-connections", 100)
         .put("mqtt.max-payload-bytes", 1024)
         .put("mqtt.max-publish-rate", 1000)
+        // every test device connects from 127.0.0.1
+        .put("mqtt.connect-rate-per-address", 1000)
         .put("mqtt.status-interval-ms", 30_000);
   }
 
@@ -103,6 +105,19 @@ final class BridgeFixture {
 
   /** A registered mqtt device with a random MAC. */
   Device device() {
+    return device(tenantId);
+  }
+
+  /** Another tenant, for what one tenant must not reach of another's. */
+  UUID tenant() {
+    UUID id = UUID.randomUUID();
+    await(db.preparedQuery("INSERT INTO tenants (id, name, max_devices) VALUES ($1, 'other', 100)")
+        .execute(Tuple.of(id)));
+    return id;
+  }
+
+  /** A registered mqtt device of {@code tenant} with a random MAC. */
+  Device device(UUID tenant) {
     byte[] b = new byte[6];
     ThreadLocalRandom.current().nextBytes(b);
     StringBuilder mac = new StringBuilder();
@@ -111,7 +126,7 @@ final class BridgeFixture {
     }
     long id = await(db.preparedQuery("INSERT INTO devices (tenant_id, kind, external_id, name) "
             + "VALUES ($1, 'mqtt', $2, 'controller') RETURNING id")
-        .execute(Tuple.of(tenantId, mac.toString()))).iterator().next().getLong(0);
+        .execute(Tuple.of(tenant, mac.toString()))).iterator().next().getLong(0);
     return new Device(id, mac.toString());
   }
 
@@ -156,6 +171,29 @@ final class BridgeFixture {
 
     String statTopic() {
       return "stat/" + clientId() + "/sensor-mode/1/sensor-1";
+    }
+  }
+
+  /** Upstream mode: null while the link is up, else why readiness says it is down. */
+  String upstreamProblem() {
+    try {
+      var result = io.gridline.runtime.Readiness.of(vertx).checks().checkStatus(UpstreamLink.CHECK)
+          .await(5, TimeUnit.SECONDS);
+      return result.getStatus().isOk() ? null : String.valueOf(result.getStatus().getData());
+    } catch (Exception e) {
+      return String.valueOf(e.getMessage());
+    }
+  }
+
+  /** Until the upstream link is connected and subscribed: readiness reports it once connected, SUBACK follows. */
+  void awaitUpstreamLink() {
+    if (!eventually(Duration.ofSeconds(10), this::upstreamProblem, java.util.Objects::isNull)) {
+      throw new AssertionError("the upstream link never connected: " + upstreamProblem());
+    }
+    try {
+      Thread.sleep(300);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -212,6 +250,21 @@ final class BridgeFixture {
       }
     }
     return out;
+  }
+
+  private static boolean metered;
+
+  /**
+   * A counter's value in Micrometer's global registry, where the bridge counts outside a node. A simple registry is
+   * added the first time (without one the global registry keeps nothing), so read it once before what is counted.
+   */
+  static synchronized double counted(String name, String tag, String value) {
+    if (!metered) {
+      io.micrometer.core.instrument.Metrics.addRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+      metered = true;
+    }
+    var counter = io.micrometer.core.instrument.Metrics.globalRegistry.find(name).tag(tag, value).counter();
+    return counter == null ? 0 : counter.count();
   }
 
   static <T> boolean eventually(Duration within, java.util.function.Supplier<T> probe, Predicate<T> done) {

@@ -53,6 +53,20 @@ final class Clients {
     return c;
   }
 
+  /** A 3.1.1 device connecting and disconnecting again: whether CONNACK said session-present. */
+  static boolean sessionPresent(int port, BridgeFixture.Device d, String secret, boolean clean) throws MqttException {
+    MqttClient c = new MqttClient("tcp://127.0.0.1:" + port, d.clientId(), new MemoryPersistence());
+    MqttConnectOptions o = new MqttConnectOptions();
+    o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+    o.setCleanSession(clean);
+    o.setUserName(d.clientId());
+    o.setPassword(secret.toCharArray());
+    boolean present = c.connectWithResult(o).getSessionPresent();
+    c.disconnect();
+    c.close();
+    return present;
+  }
+
   static byte[] payload(String hex) {
     return ("{\"timestamp\":\"2026-01-01T00:00:00.000Z\",\"data\":\"" + hex + "\"}").getBytes(StandardCharsets.UTF_8);
   }

@@ -7,16 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gridline.contracts.Topics;
 import io.gridline.devservices.TestStores;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,18 +41,18 @@ class SessionTest {
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
       DataInputStream in = new DataInputStream(s.getInputStream());
-      out.write(connect(d.clientId(), secret));
-      assertArrayEquals(new byte[] {0x20, 2, 0, 0}, read(in, 4));
+      out.write(RawPackets.connect(d.clientId(), secret));
+      assertArrayEquals(new byte[] {0x20, 2, 0, 0}, RawPackets.read(in, 4));
 
       byte[] payload = Clients.payload("0102");
-      out.write(publishQos2(d.statTopic(), 7, false, payload));
-      assertArrayEquals(new byte[] {0x50, 2, 0, 7}, read(in, 4)); // PUBREC after Kafka
-      out.write(publishQos2(d.statTopic(), 7, true, payload)); // retransmission before PUBREL
-      assertArrayEquals(new byte[] {0x50, 2, 0, 7}, read(in, 4));
+      out.write(RawPackets.publishQos2(d.statTopic(), 7, false, payload));
+      assertArrayEquals(new byte[] {0x50, 2, 0, 7}, RawPackets.read(in, 4)); // PUBREC after Kafka
+      out.write(RawPackets.publishQos2(d.statTopic(), 7, true, payload)); // retransmission before PUBREL
+      assertArrayEquals(new byte[] {0x50, 2, 0, 7}, RawPackets.read(in, 4));
       out.write(new byte[] {0x62, 2, 0, 7}); // PUBREL
-      assertArrayEquals(new byte[] {0x70, 2, 0, 7}, read(in, 4)); // PUBCOMP
-      out.write(publishQos2(d.statTopic(), 7, false, payload)); // id reused after completion: a new message
-      assertArrayEquals(new byte[] {0x50, 2, 0, 7}, read(in, 4));
+      assertArrayEquals(new byte[] {0x70, 2, 0, 7}, RawPackets.read(in, 4)); // PUBCOMP
+      out.write(RawPackets.publishQos2(d.statTopic(), 7, false, payload)); // id reused after completion: a new message
+      assertArrayEquals(new byte[] {0x50, 2, 0, 7}, RawPackets.read(in, 4));
       out.write(new byte[] {(byte) 0xE0, 0}); // DISCONNECT
     }
     assertEquals(2, BridgeFixture.records(TestStores.kafkaBootstrap(), Topics.TELEMETRY_RAW, d.mac(), 3,
@@ -68,10 +63,10 @@ class SessionTest {
   void aPersistentSessionIsPresentOnReconnectAndACleanOneIsNot() throws Exception {
     BridgeFixture.Device d = fixture.device();
     String secret = fixture.issueSecret(d);
-    assertFalse(connect(d, secret, false));
-    assertTrue(connect(d, secret, false));
-    assertFalse(connect(d, secret, true));
-    assertFalse(connect(d, secret, false));
+    assertFalse(Clients.sessionPresent(port, d, secret, false));
+    assertTrue(Clients.sessionPresent(port, d, secret, false));
+    assertFalse(Clients.sessionPresent(port, d, secret, true));
+    assertFalse(Clients.sessionPresent(port, d, secret, false));
   }
 
   @Test
@@ -88,68 +83,5 @@ class SessionTest {
     second.disconnect();
     first.close();
     second.close();
-  }
-
-  private static boolean connect(BridgeFixture.Device d, String secret, boolean clean) throws Exception {
-    MqttClient c = new MqttClient("tcp://127.0.0.1:" + port, d.clientId(), new MemoryPersistence());
-    MqttConnectOptions o = new MqttConnectOptions();
-    o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-    o.setCleanSession(clean);
-    o.setUserName(d.clientId());
-    o.setPassword(secret.toCharArray());
-    boolean present = c.connectWithResult(o).getSessionPresent();
-    c.disconnect();
-    c.close();
-    return present;
-  }
-
-  // ---- MQTT 3.1.1 encoding
-
-  private static byte[] connect(String clientId, String password) throws IOException {
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    string(body, "MQTT");
-    body.write(4);
-    body.write(0xC2); // username, password, clean session
-    body.write(0);
-    body.write(60);
-    string(body, clientId);
-    string(body, clientId);
-    string(body, password);
-    return packet(0x10, body.toByteArray());
-  }
-
-  private static byte[] publishQos2(String topic, int id, boolean dup, byte[] payload) throws IOException {
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    string(body, topic);
-    body.write(id >> 8);
-    body.write(id & 0xff);
-    body.write(payload);
-    return packet(0x34 | (dup ? 0x08 : 0), body.toByteArray());
-  }
-
-  private static void string(ByteArrayOutputStream out, String s) throws IOException {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.write(b.length >> 8);
-    out.write(b.length & 0xff);
-    out.write(b);
-  }
-
-  private static byte[] packet(int type, byte[] body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(type);
-    int len = body.length;
-    do {
-      int digit = len % 128;
-      len /= 128;
-      out.write(len > 0 ? digit | 0x80 : digit);
-    } while (len > 0);
-    out.writeBytes(body);
-    return out.toByteArray();
-  }
-
-  private static byte[] read(DataInputStream in, int n) throws IOException {
-    byte[] b = new byte[n];
-    in.readFully(b);
-    return b;
   }
 }

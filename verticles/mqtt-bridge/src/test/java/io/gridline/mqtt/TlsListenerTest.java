@@ -46,13 +46,16 @@ class TlsListenerTest {
     device = fixture.device();
     server = SelfSignedCertificate.create("localhost");
     deviceCert = SelfSignedCertificate.create(device.clientId());
-    MqttBridgeVerticle bridge = fixture.deploy(fixture.config()
+    tlsPort = fixture.deploy(tlsConfig()).actualTlsPort();
+  }
+
+  private static io.vertx.core.json.JsonObject tlsConfig() {
+    return fixture.config()
         .put("mqtt.tls.cert-path", server.certificatePath())
         .put("mqtt.tls.key-path", server.privateKeyPath())
         .put("mqtt.tls.client-ca-path", deviceCert.certificatePath())
         // an operator's own PKI: Gridline has no record of its certificates, the CN alone decides
-        .put("mqtt.tls.require-registered-certificate", false));
-    tlsPort = bridge.actualTlsPort();
+        .put("mqtt.tls.require-registered-certificate", false);
   }
 
   @AfterAll
@@ -88,9 +91,42 @@ class TlsListenerTest {
     assertEquals(5, e.getReasonCode());
   }
 
+  @Test
+  void withThePlainListenerTurnedOffOnlyTlsListens() throws Exception {
+    int plainPort = io.gridline.devservices.FreePorts.find();
+    MqttBridgeVerticle plainFalse = fixture.deploy(tlsConfig().put("mqtt.plain", false).put("mqtt.port", plainPort));
+    assertEquals(-1, plainFalse.actualPort());
+    assertThrows(java.net.ConnectException.class, () -> new java.net.Socket("127.0.0.1", plainPort).close());
+    MqttClient c = connect(plainFalse.actualTlsPort(), device.clientId(), fixture.issueSecret(device), null);
+    c.disconnect();
+    c.close();
+
+    MqttBridgeVerticle portOff = fixture.deploy(tlsConfig().put("mqtt.port", -1));
+    assertEquals(-1, portOff.actualPort());
+    MqttClient d = connect(portOff.actualTlsPort(), device.clientId(), fixture.issueSecret(device), null);
+    d.disconnect();
+    d.close();
+  }
+
+  @Test
+  void withBothListenersOffTheBridgeDoesNotStartAndSaysWhy() {
+    Throwable err = assertThrows(Throwable.class, () -> fixture.deploy(fixture.config().put("mqtt.plain", false)));
+    StringBuilder messages = new StringBuilder();
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      messages.append(t.getMessage()).append(" | ");
+    }
+    assertTrue(messages.toString().contains("mqtt.plain") && messages.toString().contains("mqtt.tls.cert-path"),
+        messages.toString());
+  }
+
   private static MqttClient connect(String clientId, String password, SelfSignedCertificate clientCert)
       throws Exception {
-    MqttClient c = new MqttClient("ssl://127.0.0.1:" + tlsPort, clientId, new MemoryPersistence());
+    return connect(tlsPort, clientId, password, clientCert);
+  }
+
+  private static MqttClient connect(int port, String clientId, String password, SelfSignedCertificate clientCert)
+      throws Exception {
+    MqttClient c = new MqttClient("ssl://127.0.0.1:" + port, clientId, new MemoryPersistence());
     MqttConnectOptions o = new MqttConnectOptions();
     o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
     o.setHttpsHostnameVerificationEnabled(false);

@@ -68,7 +68,7 @@ class UpstreamBridgeTest {
   void aRegisteredDevicesMessageLandsOnKafkaLikeADevicePublish() throws Exception {
     fixture.deploy(config());
     BridgeFixture.Device d = fixture.device();
-    awaitForwarding();
+    fixture.awaitUpstreamLink();
 
     publish(d.statTopic(), Clients.payload("00D7024E01F4"));
 
@@ -90,7 +90,7 @@ class UpstreamBridgeTest {
   void unknownDevicesAndMalformedTopicsAreDroppedAndCounted() throws Exception {
     fixture.deploy(config());
     BridgeFixture.Device known = fixture.device();
-    awaitForwarding();
+    fixture.awaitUpstreamLink();
     double unknownBefore = dropped("unknown-device");
     double malformedBefore = dropped("malformed-topic");
 
@@ -110,6 +110,36 @@ class UpstreamBridgeTest {
   }
 
   @Test
+  void aDeviceOfATenantNotListedIsAcknowledgedAndDroppedAsForeignTenant() throws Exception {
+    fixture.deploy(config());
+    BridgeFixture.Device foreign = fixture.device(fixture.tenant());
+    BridgeFixture.Device own = fixture.device();
+    fixture.awaitUpstreamLink();
+    double before = dropped("foreign-tenant");
+
+    publish(foreign.statTopic(), Clients.payload("00D7"));
+    publish(own.statTopic(), Clients.payload("00D8"));
+
+    assertEquals(1, BridgeFixture.records(TestStores.kafkaBootstrap(), Topics.TELEMETRY_RAW, own.mac(), 1,
+        Duration.ofSeconds(10)).size());
+    assertTrue(BridgeFixture.eventually(Duration.ofSeconds(5), () -> dropped("foreign-tenant"), n -> n >= before + 1));
+    assertEquals(0, BridgeFixture.records(TestStores.kafkaBootstrap(), Topics.TELEMETRY_RAW, foreign.mac(), 1,
+        Duration.ofSeconds(2)).size());
+  }
+
+  @Test
+  void withoutTheTenantsListTheBridgeDoesNotStartAndNamesTheKey() {
+    JsonObject config = config();
+    config.remove("mqtt.upstream.tenants");
+    Throwable err = org.junit.jupiter.api.Assertions.assertThrows(Throwable.class, () -> fixture.deploy(config));
+    String messages = "";
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      messages += t.getMessage() + " | ";
+    }
+    assertTrue(messages.contains("mqtt.upstream.tenants"), messages);
+  }
+
+  @Test
   void twoBridgesForwardEachMessageOnceAndTheStandbyTakesOver() throws Exception {
     JsonObject config = config();
     // the instances share a named pool whose connections belong to whichever instance created it: created here, it
@@ -118,7 +148,7 @@ class UpstreamBridgeTest {
     String first = fixture.deployId(config);
     fixture.deploy(config);
     BridgeFixture.Device d = fixture.device();
-    awaitForwarding();
+    fixture.awaitUpstreamLink();
 
     for (int i = 0; i < 5; i++) {
       publish(d.statTopic(), Clients.payload("00D7024E01F" + i));
@@ -142,7 +172,7 @@ class UpstreamBridgeTest {
     fixture.deploy(config.copy().put("node.id", "node-a"));
     fixture.deploy(config.copy().put("node.id", "node-b"));
     BridgeFixture.Device d = fixture.device();
-    awaitForwarding();
+    fixture.awaitUpstreamLink();
     try {
       for (int i = 0; i < 6; i++) {
         publish(d.statTopic(), Clients.payload("00D7024E01F" + i));
@@ -162,7 +192,7 @@ class UpstreamBridgeTest {
     JsonObject config = config();
     String id = fixture.deployId(config);
     BridgeFixture.Device d = fixture.device();
-    awaitForwarding();
+    fixture.awaitUpstreamLink();
     BridgeFixture.await(fixture.vertx.undeploy(id));
 
     for (int i = 0; i < 3; i++) {
@@ -184,7 +214,7 @@ class UpstreamBridgeTest {
     try {
       fixture.deploy(config().put("kafka.bootstrap-servers", kafka.bootstrapServers()));
       BridgeFixture.Device d = fixture.device();
-      awaitForwarding();
+      fixture.awaitUpstreamLink();
       publish(d.statTopic(), Clients.payload("01")); // warm: the producer knows the topic's metadata
       assertEquals(1, BridgeFixture.records(kafka.bootstrapServers(), Topics.TELEMETRY_RAW, d.mac(), 1,
           Duration.ofSeconds(10)).size());
@@ -233,44 +263,17 @@ class UpstreamBridgeTest {
       closedPort = s.getLocalPort();
     }
     fixture.deploy(config().put("mqtt.upstream.url", "tcp://127.0.0.1:" + closedPort));
-    var checks = io.gridline.runtime.Readiness.of(fixture.vertx).checks();
-    String[] reason = new String[1];
-    assertTrue(BridgeFixture.eventually(Duration.ofSeconds(10), () -> {
-      try {
-        var result = checks.checkStatus(UpstreamLink.CHECK).await(5, java.util.concurrent.TimeUnit.SECONDS);
-        reason[0] = String.valueOf(result.getStatus().getData());
-        return result.getStatus().isOk();
-      } catch (Exception e) {
-        reason[0] = String.valueOf(e.getMessage());
-        return true;
-      }
-    }, ok -> !ok && reason[0].contains("unreachable")), reason[0]);
-    assertTrue(reason[0].contains("127.0.0.1:" + closedPort), reason[0]);
+    assertTrue(BridgeFixture.eventually(Duration.ofSeconds(10), fixture::upstreamProblem,
+        p -> p != null && p.contains("unreachable")), fixture.upstreamProblem());
+    assertTrue(fixture.upstreamProblem().contains("127.0.0.1:" + closedPort), fixture.upstreamProblem());
   }
 
   // ---- helpers
 
   private JsonObject config() {
     return fixture.config().put("mqtt.upstream.url", BROKER).put("mqtt.upstream.client-id", upstreamId)
-        .put("mqtt.upstream.qos", 1).put("mqtt.upstream.shared-subscription", "auto");
-  }
-
-  /** Until the forwarder's session is subscribed: readiness reports the link once it is connected. */
-  private void awaitForwarding() {
-    assertTrue(BridgeFixture.eventually(Duration.ofSeconds(10), () -> {
-      var checks = io.gridline.runtime.Readiness.of(fixture.vertx).checks();
-      try {
-        return checks.checkStatus(UpstreamLink.CHECK).await(5, java.util.concurrent.TimeUnit.SECONDS)
-            .getStatus().isOk();
-      } catch (Exception e) {
-        return false;
-      }
-    }, ok -> ok), "the upstream link never connected");
-    try {
-      Thread.sleep(300); // SUBACK follows CONNACK
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+        .put("mqtt.upstream.qos", 1).put("mqtt.upstream.shared-subscription", "auto")
+        .put("mqtt.upstream.tenants", fixture.tenantId.toString());
   }
 
   private static void publish(String topic, byte[] payload) throws Exception {

@@ -11,7 +11,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class UpstreamSettingsTest {
+  private static final String TENANT = "6f1c2b3a-0000-4000-8000-000000000001";
+
   private static UpstreamSettings parse(JsonObject c) {
+    if (!c.containsKey("mqtt.upstream.tenants")) {
+      c.put("mqtt.upstream.tenants", TENANT);
+    }
     return UpstreamSettings.from(GridlineConfig.of(c.put("node.id", "n1")), 1024).orElseThrow();
   }
 
@@ -43,6 +48,38 @@ class UpstreamSettingsTest {
     assertEquals("up-n1", s.clientId());
     assertEquals(List.of("$share/gridline/stat/+/+/+/+", "$share/gridline/tele/+/+/+/+"),
         List.copyOf(s.subscriptions().keySet()));
+  }
+
+  @Test
+  void theTenantsListIsRequiredAndHoldsUuids() {
+    var missing = assertThrows(IllegalArgumentException.class,
+        () -> parse(new JsonObject().put("mqtt.upstream.url", "tcp://b:1").put("mqtt.upstream.tenants", "")));
+    assertTrue(missing.getMessage().contains("mqtt.upstream.tenants"), missing.getMessage());
+    var notUuid = assertThrows(IllegalArgumentException.class,
+        () -> parse(new JsonObject().put("mqtt.upstream.url", "tcp://b:1").put("mqtt.upstream.tenants", "acme")));
+    assertTrue(notUuid.getMessage().contains("mqtt.upstream.tenants"), notUuid.getMessage());
+    UpstreamSettings s = parse(new JsonObject().put("mqtt.upstream.url", "tcp://b:1")
+        .put("mqtt.upstream.tenants", TENANT.toUpperCase() + ", 6f1c2b3a-0000-4000-8000-000000000002"));
+    assertTrue(s.forwardsTenant(TENANT));
+    assertTrue(s.forwardsTenant("6f1c2b3a-0000-4000-8000-000000000002"));
+    assertFalse(s.forwardsTenant("6f1c2b3a-0000-4000-8000-000000000003"));
+  }
+
+  @Test
+  void tlsFilesNeedAnSslUrlAndACertificateNeedsItsKey() {
+    var plainUrl = assertThrows(IllegalArgumentException.class, () -> parse(new JsonObject()
+        .put("mqtt.upstream.url", "tcp://b:1").put("mqtt.upstream.tls.trust-path", "/ca.pem")));
+    assertTrue(plainUrl.getMessage().contains("ssl://"), plainUrl.getMessage());
+    var noKey = assertThrows(IllegalArgumentException.class, () -> parse(new JsonObject()
+        .put("mqtt.upstream.url", "ssl://b:1").put("mqtt.upstream.tls.cert-path", "/c.pem")));
+    assertTrue(noKey.getMessage().contains("mqtt.upstream.tls.key-path"), noKey.getMessage());
+    var options = parse(new JsonObject().put("mqtt.upstream.url", "ssl://b:1")
+        .put("mqtt.upstream.tls.trust-path", "/ca.pem").put("mqtt.upstream.tls.cert-path", "/c.pem")
+        .put("mqtt.upstream.tls.key-path", "/k.pem")).clientOptions();
+    assertTrue(options.isSsl());
+    assertEquals("HTTPS", options.getHostnameVerificationAlgorithm());
+    assertTrue(options.getTrustOptions() instanceof io.vertx.core.net.PemTrustOptions);
+    assertTrue(options.getKeyCertOptions() instanceof io.vertx.core.net.PemKeyCertOptions);
   }
 
   @Test
