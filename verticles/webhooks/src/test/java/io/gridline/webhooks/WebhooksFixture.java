@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -75,6 +76,7 @@ final class WebhooksFixture implements AutoCloseable {
         .put("webhooks.allow-http", true)
         .put("webhooks.allow-private-targets", true)
         .put("webhooks.timeout-ms", 1000)
+        .put("webhooks.dns-timeout-ms", 1000)
         .put("webhooks.backoff-base", "PT0.05S")
         .put("webhooks.backoff-max", "PT0.2S")
         .put("webhooks.max-attempts", 10)
@@ -93,8 +95,12 @@ final class WebhooksFixture implements AutoCloseable {
 
   /** {@code --instances webhooks=n}: n instances, one Kafka consumer and one set of delivery workers each. */
   void deployInstances(JsonObject config, int n) {
-    deployment = Waits.await(vertx.deployVerticle(WebhooksVerticle::new,
-        new DeploymentOptions().setConfig(config).setInstances(n)));
+    deployInstances(config, n, WebhooksVerticle::new);
+  }
+
+  /** As {@link #deployInstances(JsonObject, int)}, each instance made by {@code verticle} (e.g. with a slow DNS). */
+  void deployInstances(JsonObject config, int n, Supplier<WebhooksVerticle> verticle) {
+    deployment = Waits.await(vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config).setInstances(n)));
   }
 
   void undeploy() {

@@ -19,7 +19,9 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
+import io.gridline.runtime.WebhookTargets;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -600,5 +603,102 @@ class WebhooksVerticleTest {
     r.status = n -> 200;
     until("all 5 delivered after a trial closes the circuit", 30_000, () -> rows(sub, "succeeded") == 5);
     until("backlog 0", 3 * WebhooksVerticle.BACKLOG_PERIOD_MS, () -> backlogGauge() == 0);
+  }
+
+  // ---- the lease covers the whole attempt
+
+  private double leaseLost(boolean sent) {
+    var c = meters.find("gridline.webhooks.lease.lost").tag("sent", String.valueOf(sent)).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  private String deliveryOf(UUID subscription, String column) {
+    return f.text("SELECT " + column + " FROM webhook_deliveries WHERE subscription_id = '" + subscription + "'");
+  }
+
+  @Test
+  void aDnsLookupSlowerThanTheLeaseTimesOutInsteadOfSendingAfterAnotherWorkerDid() {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "*");
+    // the first lookup hangs longer than a whole lease (dns 1 s + timeout 1 s + 5 s), as a dead resolver does; the
+    // others answer at once. Both workers share it.
+    AtomicBoolean first = new AtomicBoolean(true);
+    AtomicBoolean slowLookupReturned = new AtomicBoolean();
+    WebhookTargets.Resolver slowOnce = host -> {
+      if (first.compareAndSet(true, false)) {
+        sleep(10_000);
+        slowLookupReturned.set(true);
+      }
+      return InetAddress.getAllByName(host);
+    };
+    double lostSent = leaseLost(true);
+    f.deployInstances(f.config(), 2, () -> new WebhooksVerticle(slowOnce));
+    f.send(f.event(tenant, "device.online", 31));
+    until("succeeded", 30_000, () -> rows(sub, "succeeded") == 1);
+    until("the slow lookup returned", 20_000, slowLookupReturned::get);
+    sleep(1_000);
+
+    assertEquals(1, r.received(), "sent once: the attempt whose lookup hung never sent it");
+    assertEquals(1, r.successes.size());
+    assertEquals(1, rows(sub, "succeeded"));
+    // the lookup that timed out was a failed attempt of its own (retried at once by either worker)
+    assertEquals("2", deliveryOf(sub, "attempts"));
+    assertEquals(lostSent, leaseLost(true));
+  }
+
+  @Test
+  void aSlowOutcomeWriteKeepsItsLeaseSoTheOtherWorkerDoesNotSendAgain() {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "*");
+    // marking a delivery succeeded waits 10 s (longer than a whole lease, 7 s) before it even locks the row: only the
+    // lease, renewed meanwhile, keeps the other worker from claiming and sending it again
+    f.execute("CREATE FUNCTION test_slow_success() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        + "IF current_query() LIKE '%status = ''succeeded''%' THEN PERFORM pg_sleep(10); END IF; RETURN NULL; END $$");
+    f.execute("CREATE TRIGGER test_slow_success BEFORE UPDATE ON webhook_deliveries FOR EACH STATEMENT "
+        + "EXECUTE FUNCTION test_slow_success()");
+    try {
+      double lostSent = leaseLost(true);
+      f.deployInstances(f.config(), 2);
+      f.send(f.event(tenant, "device.online", 32));
+      until("sent", 20_000, () -> r.received() == 1);
+      until("succeeded", 30_000, () -> rows(sub, "succeeded") == 1);
+      sleep(1_000);
+
+      assertEquals(1, r.received(), "sent once");
+      assertEquals(1, rows(sub, "succeeded"));
+      assertEquals("1", deliveryOf(sub, "attempts"));
+      assertNull(deliveryOf(sub, "lease_token"));
+      assertEquals(lostSent, leaseLost(true));
+    } finally {
+      f.execute("DROP TRIGGER test_slow_success ON webhook_deliveries");
+      f.execute("DROP FUNCTION test_slow_success()");
+    }
+  }
+
+  @Test
+  void aSuccessAfterTheLeaseWasTakenOverIsNotRecordedAndCountsAsAPossibleDuplicate() {
+    Receiver r = receiver(n -> 200, 500);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "*");
+    double lostSent = leaseLost(true);
+    double succeeded = deliveries("succeeded");
+    f.deploy(f.config());
+    f.send(f.event(tenant, "device.online", 33));
+    until("the receiver holds the request", 20_000, () -> r.received() == 1);
+    // what another worker's claim does once a lease ran out: a new token (and the row due at once, so it is sent again)
+    f.execute("UPDATE webhook_deliveries SET lease_token = gen_random_uuid(), next_attempt_at = now() + interval "
+        + "'2 seconds' WHERE subscription_id = '" + sub + "'");
+    until("the first answer", 20_000, () -> r.requests.size() == 1);
+    until("counted as a possible duplicate", 10_000, () -> leaseLost(true) == lostSent + 1);
+    assertEquals("pending", deliveryOf(sub, "status"), "not marked succeeded over the row's new owner");
+    assertEquals("0", deliveryOf(sub, "attempts"));
+    assertEquals(succeeded, deliveries("succeeded"));
+
+    // the row's owner never came: after its lease the row is claimed again and sent again, with the same delivery id
+    until("succeeded", 20_000, () -> rows(sub, "succeeded") == 1);
+    assertEquals(2, r.received());
+    assertEquals(r.requests.get(0).header("X-Gridline-Delivery"), r.requests.get(1).header("X-Gridline-Delivery"));
   }
 }
