@@ -6,6 +6,7 @@ import io.gridline.contracts.webhooks.WebhookAddresses;
 import io.gridline.runtime.GridlineConfig;
 import io.gridline.runtime.KafkaClients;
 import io.gridline.runtime.Meters;
+import io.gridline.runtime.Parking;
 import io.gridline.runtime.Readiness;
 import io.gridline.runtime.SecretBox;
 import io.gridline.runtime.Store;
@@ -16,8 +17,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.sqlclient.Pool;
 import java.net.InetAddress;
 import java.util.Set;
@@ -47,6 +50,7 @@ public final class WebhooksVerticle extends VerticleBase {
   private WebhookSettings settings;
   private Pool pool;
   private EventFeed feed;
+  private KafkaProducer<String, Buffer> parkedProducer;
   private DeliveryScheduler scheduler;
   private WebhookSender sender;
   private EndpointGate gate;
@@ -86,10 +90,15 @@ public final class WebhooksVerticle extends VerticleBase {
           sender = new WebhookSender(vertx, settings.timeoutMs(), settings.maxConcurrencyPerEndpoint(), trust);
           DeliveryAttempt attempt = new DeliveryAttempt(targetCheck, secrets, sender, store, leases, settings, metrics);
           scheduler = new DeliveryScheduler(vertx, store, attempt, leases, gate, targets, settings);
-          return vertx.executeBlocking(() -> KafkaClients.consumer(vertx, config, SPEC.name()));
+          return vertx.executeBlocking(() -> {
+            parkedProducer = KafkaClients.producer(vertx, config, SPEC.name());
+            return KafkaClients.consumer(vertx, config, SPEC.name());
+          });
         })
         .compose(consumer -> {
-          feed = new EventFeed(vertx, consumer, pool, new OutboxWriter(), scheduler::wake, meters);
+          Parking parking = new Parking(parkedProducer, Topics.EVENTS_PARKED, SPEC.name(), meters);
+          feed = new EventFeed(vertx, consumer, pool, new OutboxWriter(), parking, settings.feedMaxAttempts(),
+              scheduler::wake, meters);
           Readiness.of(vertx).register(readinessCheck, feed::probe);
           deliverNow = vertx.eventBus().consumer(WebhookAddresses.DELIVER_NOW, this::deliverNow);
           backlogTimer = vertx.setPeriodic(BACKLOG_PERIOD_MS, t -> store.backlog().onSuccess(metrics::backlog));
@@ -143,6 +152,7 @@ public final class WebhooksVerticle extends VerticleBase {
           }
         })
         .eventually(() -> feed == null ? Future.succeededFuture() : feed.close())
+        .eventually(() -> parkedProducer == null ? Future.succeededFuture() : parkedProducer.close())
         .eventually(() -> sender == null ? Future.succeededFuture() : sender.close())
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
         .eventually(() -> dnsWorkers == null ? Future.succeededFuture() : dnsWorkers.close())

@@ -19,6 +19,9 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
+import io.gridline.contracts.ParkedHeaders;
+import io.gridline.contracts.Topics;
+import io.gridline.runtime.Readiness;
 import io.gridline.runtime.WebhookTargets;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -27,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -37,6 +41,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -380,17 +385,121 @@ class WebhooksVerticleTest {
   }
 
   @Test
-  void malformedEventsAreSkippedAndCommittedPast() {
+  void malformedEventsAreParkedAndCommittedPast() {
     Receiver r = receiver(n -> 200, 0);
     UUID tenant = f.tenant();
     UUID sub = f.subscribe(tenant, r.url(), "s", "*");
     f.deploy(f.config());
-    f.sendRaw("1", "{not json".getBytes(StandardCharsets.UTF_8));
-    f.sendRaw("1", new JsonObject().put("eventId", "nope").put("type", "x").put("tenantId", tenant.toString())
-        .put("deviceId", 1).put("deviceKind", "mqtt").put("occurredAt", "2026-01-01T00:00:00.000Z").toBuffer().getBytes());
+    byte[] notJson = ("{not json " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+    byte[] badId = new JsonObject().put("eventId", "nope").put("type", "x").put("tenantId", tenant.toString())
+        .put("deviceId", 1).put("deviceKind", "mqtt").put("occurredAt", "2026-01-01T00:00:00.000Z").toBuffer()
+        .getBytes();
+    f.sendRaw("1", notJson);
+    f.sendRaw("1", badId);
     f.send(f.event(tenant, "device.online", 1));
     until("the valid one", 20_000, () -> rows(sub, "succeeded") == 1);
     assertEquals(1, rows(sub, null));
+    until("both parked", 20_000, () -> parked(notJson, badId).size() == 2);
+    for (ConsumerRecord<String, byte[]> p : parked(notJson, badId)) {
+      assertEquals("malformed", header(p, ParkedHeaders.REASON));
+      assertEquals("1", p.key());
+    }
+    until("offsets committed", 20_000, () -> f.uncommitted() == 0);
+  }
+
+  // ---- poison events: parked, never retried for ever
+
+  private List<ConsumerRecord<String, byte[]>> parked(byte[]... values) {
+    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> p : f.parked()) {
+      for (byte[] v : values) {
+        if (Arrays.equals(v, p.value())) {
+          out.add(p);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String header(ConsumerRecord<String, byte[]> r, String name) {
+    var h = r.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] bytes(DeviceEvent e) {
+    return KafkaCodecs.DEVICE_EVENT.encode(e).getBytes();
+  }
+
+  @Test
+  void eventsPostgresqlRefusesAreParkedWhileTheRestOfThePollIsStoredAndCommitted() {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "*");
+    f.deploy(f.config());
+    // a NUL in the type: it decodes fine, and PostgreSQL refuses it in a text column (22021) — as it would any value of
+    // class 22/23. Two of them, so the poll's insert fails and each good event around them still gets its row.
+    DeviceEvent first = f.event(tenant, "device.online", 41);
+    DeviceEvent nul = f.event(tenant, "device.on\u0000line", 41);
+    DeviceEvent middle = f.event(tenant, "device.online", 41);
+    DeviceEvent nulAgain = f.event(tenant, "\u0000", 41);
+    DeviceEvent last = f.event(tenant, "device.online", 41);
+    f.sendAll("41", List.of(bytes(first), bytes(nul), bytes(middle), bytes(nulAgain), bytes(last)));
+
+    until("the good ones delivered", 30_000, () -> rows(sub, "succeeded") == 3);
+    assertEquals(List.of(first.eventId(), middle.eventId(), last.eventId()),
+        r.requests.stream().map(q -> q.header("X-Gridline-Delivery")).toList(), "in Kafka order");
+    until("both bad ones parked", 20_000, () -> parked(bytes(nul), bytes(nulAgain)).size() == 2);
+    for (ConsumerRecord<String, byte[]> p : parked(bytes(nul), bytes(nulAgain))) {
+      assertEquals("41", p.key());
+      assertEquals("permanent-error", header(p, ParkedHeaders.REASON));
+      assertEquals(Topics.EVENTS, header(p, ParkedHeaders.SOURCE_TOPIC));
+      assertEquals("webhooks", header(p, ParkedHeaders.PARKED_BY));
+      assertTrue(Long.parseLong(header(p, ParkedHeaders.SOURCE_OFFSET)) >= 0);
+      assertTrue(header(p, ParkedHeaders.ERROR).contains("22021"), header(p, ParkedHeaders.ERROR));
+    }
+    until("offsets committed", 20_000, () -> f.uncommitted() == 0);
+    assertEquals(3, rows(sub, null));
+  }
+
+  private String webhooksReadiness() {
+    return await(Readiness.of(f.vertx).checks().checkStatus()).toJson().encode();
+  }
+
+  @Test
+  void anEventThatKeepsFailingIsParkedAfterTheBoundedAttemptsAndReadinessSaysWhyMeanwhile() {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "*");
+    // a database error outside classes 22/23 for one event type, at every try (as a lock or serialization problem
+    // that this event always runs into)
+    f.execute("CREATE FUNCTION test_conflicts() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        + "IF NEW.event_type = 'test.conflicts' THEN RAISE EXCEPTION 'test: could not serialize access' "
+        + "USING ERRCODE = '40001'; END IF; RETURN NEW; END $$");
+    f.execute("CREATE TRIGGER test_conflicts BEFORE INSERT ON webhook_deliveries FOR EACH ROW "
+        + "EXECUTE FUNCTION test_conflicts()");
+    try {
+      f.deploy(f.config().put("webhooks.feed-max-attempts", 6));
+      DeviceEvent good = f.event(tenant, "device.online", 42);
+      DeviceEvent bad = f.event(tenant, "test.conflicts", 42);
+      DeviceEvent later = f.event(tenant, "device.online", 42);
+      f.sendAll("42", List.of(bytes(good), bytes(bad), bytes(later)));
+
+      until("readiness says why", 10_000, () -> {
+        String ready = webhooksReadiness();
+        return ready.contains("could not serialize access") && ready.contains("of 6 (webhooks.feed-max-attempts)");
+      });
+      until("the good ones delivered", 30_000, () -> rows(sub, "succeeded") == 2);
+      until("the bad one parked", 20_000, () -> parked(bytes(bad)).size() == 1);
+      ConsumerRecord<String, byte[]> p = parked(bytes(bad)).get(0);
+      assertEquals("attempts-exhausted", header(p, ParkedHeaders.REASON));
+      assertEquals("7", header(p, ParkedHeaders.ATTEMPTS), "6 with its poll, then one alone");
+      assertTrue(header(p, ParkedHeaders.ERROR).contains("could not serialize access"));
+      until("offsets committed", 20_000, () -> f.uncommitted() == 0);
+      until("ready again", 10_000, () -> !webhooksReadiness().contains("webhook_deliveries"));
+    } finally {
+      f.execute("DROP TRIGGER test_conflicts ON webhook_deliveries");
+      f.execute("DROP FUNCTION test_conflicts()");
+    }
   }
 
   @Test
