@@ -47,6 +47,7 @@ final class DeliveryScheduler {
   private final WebhookTargets targets;
   private final int concurrency;
   private final long pollIntervalMs;
+  private final long endpointIdleMs;
   /** lane → the delivery in flight there */
   private final Map<String, Long> lanes = new HashMap<>();
   /** delivery id → its attempt's result, while in flight */
@@ -74,6 +75,7 @@ final class DeliveryScheduler {
     this.targets = targets;
     this.concurrency = settings.concurrency();
     this.pollIntervalMs = settings.pollIntervalMs();
+    this.endpointIdleMs = settings.endpointIdleMs();
     this.startNeedsMs = settings.startNeedsMs();
   }
 
@@ -261,6 +263,24 @@ final class DeliveryScheduler {
             .compose(v -> store.state(id, tenantId));
       }
       return start(d, endpoint).map(DeliveryAttempt.Result::outcome);
+    });
+  }
+
+  /**
+   * Forgets the endpoints (their state and circuit gauge) that had no attempt for {@code webhooks.endpoint-idle-ms}, or
+   * none of whose URLs an active subscription uses any more (deleted or deactivated), so what is kept per endpoint is
+   * bounded by the endpoints in use. Called periodically.
+   */
+  Future<Void> forgetStaleEndpoints() {
+    Set<String> known = gate.urls();
+    if (known.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return store.activeUrls(known).map(active -> {
+      Set<String> inactive = new HashSet<>(known);
+      inactive.removeAll(active);
+      gate.forget(inactive, endpointIdleMs);
+      return null;
     });
   }
 

@@ -75,6 +75,9 @@ final class DeliveryStore {
       + "JOIN webhook_subscriptions s ON s.id = d.subscription_id "
       + "WHERE d.status IN ('pending', 'retrying') AND d.next_attempt_at <= now() AND s.active";
 
+  private static final String ACTIVE_URLS = "SELECT DISTINCT url FROM webhook_subscriptions "
+      + "WHERE active AND url = ANY($1::text[])";
+
   private final Pool pool;
   private final long leaseMs;
 
@@ -200,6 +203,15 @@ final class DeliveryStore {
       return c.preparedQuery(WENT_DEAD).execute(Tuple.of(d.subscriptionId(), disableAfter))
           .map(r -> new Recorded(true, r.size() == 0 ? null : r.iterator().next().getBoolean("active")));
     }));
+  }
+
+  /** Which of {@code urls} an active subscription still uses. */
+  Future<Set<String>> activeUrls(Collection<String> urls) {
+    return pool.preparedQuery(ACTIVE_URLS).execute(Tuple.of((Object) urls.toArray(String[]::new))).map(rows -> {
+      Set<String> out = new HashSet<>();
+      rows.forEach(r -> out.add(r.getString(0)));
+      return out;
+    });
   }
 
   Future<Long> backlog() {

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class WebhooksVerticle extends VerticleBase {
   public static final VerticleSpec SPEC =
       new VerticleSpec("webhooks", Set.of(Store.KAFKA, Store.POSTGRES), WebhooksVerticle::new);
-  /** How often the backlog gauge counts due rows. */
+  /** How often the backlog gauge counts due rows, and stale endpoints are forgotten. */
   static final long BACKLOG_PERIOD_MS = 5_000;
   private static final Logger log = LoggerFactory.getLogger(WebhooksVerticle.class);
   private static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -101,7 +101,10 @@ public final class WebhooksVerticle extends VerticleBase {
               scheduler::wake, meters);
           Readiness.of(vertx).register(readinessCheck, feed::probe);
           deliverNow = vertx.eventBus().consumer(WebhookAddresses.DELIVER_NOW, this::deliverNow);
-          backlogTimer = vertx.setPeriodic(BACKLOG_PERIOD_MS, t -> store.backlog().onSuccess(metrics::backlog));
+          backlogTimer = vertx.setPeriodic(BACKLOG_PERIOD_MS, t -> {
+            store.backlog().onSuccess(metrics::backlog);
+            scheduler.forgetStaleEndpoints();
+          });
           leases.start();
           scheduler.start();
           return feed.start();

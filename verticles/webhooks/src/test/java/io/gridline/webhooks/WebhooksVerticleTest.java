@@ -41,6 +41,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -809,5 +812,58 @@ class WebhooksVerticleTest {
     until("succeeded", 20_000, () -> rows(sub, "succeeded") == 1);
     assertEquals(2, r.received());
     assertEquals(r.requests.get(0).header("X-Gridline-Delivery"), r.requests.get(1).header("X-Gridline-Delivery"));
+  }
+
+  // ---- meters: bounded, and no list of tenants' hosts
+
+  private static String endpointTag(Receiver r) {
+    return EndpointGate.tagOf("http://localhost:" + r.port());
+  }
+
+  @Test
+  void metricsTagEndpointsByHashAndForgetThoseWhoseSubscriptionIsDeactivatedOrDeleted() {
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Metrics.addRegistry(prometheus);
+    try {
+      Receiver a = receiver(n -> 200, 0);
+      Receiver b = receiver(n -> 200, 0);
+      UUID tenant = f.tenant();
+      UUID subA = f.subscribe(tenant, "http://localhost:" + a.port() + "/a", "s", "*");
+      UUID subB = f.subscribe(tenant, "http://localhost:" + b.port() + "/b", "s", "*");
+      f.deploy(f.config().put("webhooks.endpoint-idle-ms", 3_600_000)); // only the subscriptions' state forgets here
+      f.send(f.event(tenant, "device.online", 51));
+      until("both delivered", 20_000, () -> rows(subA, "succeeded") == 1 && rows(subB, "succeeded") == 1);
+
+      String scrape = prometheus.scrape();
+      assertTrue(scrape.contains("gridline_webhooks_circuit{endpoint=\"" + endpointTag(a) + "\""), scrape);
+      assertTrue(scrape.contains("gridline_webhooks_circuit{endpoint=\"" + endpointTag(b) + "\""), scrape);
+      for (String secret : List.of("localhost", ":" + a.port(), ":" + b.port(), "/a\"", "/b\"")) {
+        assertFalse(scrape.contains(secret), "/metrics shows " + secret);
+      }
+
+      f.execute("UPDATE webhook_subscriptions SET active = false WHERE id = '" + subA + "'"); // as PUT active=false
+      f.execute("DELETE FROM webhook_subscriptions WHERE id = '" + subB + "'");
+      until("both gauges removed", 3 * WebhooksVerticle.BACKLOG_PERIOD_MS,
+          () -> !prometheus.scrape().contains("gridline_webhooks_circuit{"));
+    } finally {
+      Metrics.removeRegistry(prometheus);
+    }
+  }
+
+  @Test
+  void anIdleEndpointsGaugeIsRemovedAndComesBackWithItsNextDelivery() {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, "http://localhost:" + r.port() + "/idle", "s", "*");
+    f.deploy(f.config().put("webhooks.endpoint-idle-ms", 1_000));
+    f.send(f.event(tenant, "device.online", 52));
+    until("delivered", 20_000, () -> rows(sub, "succeeded") == 1);
+    Supplier<Boolean> gauged = () -> meters.find("gridline.webhooks.circuit").tag("endpoint", endpointTag(r)).gauge()
+        != null;
+    assertTrue(gauged.get());
+    until("forgotten once idle", 3 * WebhooksVerticle.BACKLOG_PERIOD_MS, () -> !gauged.get());
+    f.send(f.event(tenant, "device.online", 52));
+    until("delivered again", 20_000, () -> rows(sub, "succeeded") == 2);
+    assertTrue(gauged.get());
   }
 }
