@@ -61,7 +61,7 @@ public final class ApiVerticle extends VerticleBase {
             new CommandRoutes(devices, new DeviceOwners(RedisAPI.api(redis)), vertx.eventBus()).mount(endpoints);
             new CertificateRoutes(vertx, devices, config).mount(endpoints);
             new TelemetryRoutes(devices, telemetry, java.time.Clock.systemUTC()).mount(endpoints);
-            WebhookRepository webhooks = new WebhookRepository(pool);
+            WebhookRepository webhooks = new WebhookRepository(pool, new WebhookSecrets(webhookSettings.secrets()));
             new WebhookRoutes(vertx, webhooks, webhookSettings).mount(endpoints);
             new WebhookDeliveryRoutes(webhooks, new WebhookDeliveryRepository(pool), vertx.eventBus(),
                 webhookSettings.replyTimeoutMs()).mount(endpoints);

@@ -13,13 +13,16 @@ import java.util.UUID;
  *                         it then)
  * @param leaseEndsAtNanos the lease's end by this JVM's {@link System#nanoTime()}, counted from when the claim was
  *                         sent, so it is never later than the end the database set (no clock comparison with it)
+ * @param headers          the custom headers of a subscription written before they were sealed (plaintext)
+ * @param sealedHeaders    the custom headers' JSON, sealed like the secrets; null for such a legacy subscription
  */
 record ClaimedDelivery(long id, UUID subscriptionId, UUID tenantId, UUID eventId, String eventType, Integer deviceId,
     String body, int attempts, OffsetDateTime occurredAt, UUID leaseToken, long leaseEndsAtNanos, String url,
-    JsonObject headers, byte[] secret, byte[] previousSecret, OffsetDateTime previousSecretUntil) {
+    JsonObject headers, byte[] sealedHeaders, byte[] secret, byte[] previousSecret,
+    OffsetDateTime previousSecretUntil) {
 
   static final String COLUMNS = "d.id, d.subscription_id, d.tenant_id, d.event_id, d.event_type, d.device_id, d.body, "
-      + "d.attempts, d.occurred_at, d.lease_token, s.url, s.headers, s.secret, s.previous_secret, "
+      + "d.attempts, d.occurred_at, d.lease_token, s.url, s.headers, s.headers_sealed, s.secret, s.previous_secret, "
       + "s.previous_secret_until";
 
   static ClaimedDelivery of(Row r, long leaseEndsAtNanos) {
@@ -28,6 +31,7 @@ record ClaimedDelivery(long id, UUID subscriptionId, UUID tenantId, UUID eventId
         r.getUUID("event_id"), r.getString("event_type"), r.getInteger("device_id"), r.getString("body"),
         r.getInteger("attempts"), r.getOffsetDateTime("occurred_at"), r.getUUID("lease_token"), leaseEndsAtNanos,
         r.getString("url"), headers instanceof JsonObject j ? j : new JsonObject(),
+        r.getBuffer("headers_sealed") == null ? null : r.getBuffer("headers_sealed").getBytes(),
         r.getBuffer("secret").getBytes(), r.getBuffer("previous_secret") == null ? null
             : r.getBuffer("previous_secret").getBytes(), r.getOffsetDateTime("previous_secret_until"));
   }

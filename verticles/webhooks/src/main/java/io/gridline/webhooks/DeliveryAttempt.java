@@ -8,6 +8,8 @@ import io.gridline.runtime.WebhookTargets;
 import io.gridline.runtime.WebhookTargets.Target;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -130,7 +132,7 @@ final class DeliveryAttempt {
     ClaimedDelivery d = ctx.delivery;
     long timestamp = System.currentTimeMillis() / 1000;
     MultiMap h = MultiMap.caseInsensitiveMultiMap();
-    for (Map.Entry<String, Object> custom : d.headers()) {
+    for (Map.Entry<String, Object> custom : customHeaders(d)) {
       String name = custom.getKey();
       String lower = name.toLowerCase(Locale.ROOT);
       if (!RESERVED.contains(lower) && !lower.startsWith("x-gridline-") && custom.getValue() != null) {
@@ -144,6 +146,22 @@ final class DeliveryAttempt {
     h.set("X-Gridline-Signature", WebhookSignature.header(signingSecrets(d), timestamp, d.body()));
     ctx.headers = h;
     return ctx;
+  }
+
+  /**
+   * The subscription's custom headers: sealed like its secrets (with the subscription id as associated data), or the
+   * plaintext ones of a subscription written before they were sealed.
+   */
+  private JsonObject customHeaders(ClaimedDelivery d) {
+    if (d.sealedHeaders() == null) {
+      return d.headers();
+    }
+    try {
+      byte[] json = secrets.open(d.sealedHeaders(), d.subscriptionId().toString().getBytes(StandardCharsets.UTF_8));
+      return new JsonObject(Buffer.buffer(json));
+    } catch (RuntimeException e) {
+      throw new AttemptFailed("the subscription's headers cannot be opened: " + e.getMessage());
+    }
   }
 
   /**

@@ -237,6 +237,22 @@ final class WebhooksFixture implements AutoCloseable {
     return id;
   }
 
+  /**
+   * As the api stores custom headers since V7: sealed with {@code sealedFor}'s id as associated data (the subscription's
+   * own, unless a test copies another's ciphertext), the plaintext column left {@code {}}.
+   */
+  void sealHeaders(UUID subscription, String headersJson, UUID sealedFor) {
+    try (Connection c = connect(); PreparedStatement st = c.prepareStatement(
+        "UPDATE webhook_subscriptions SET headers = '{}', headers_sealed = ? WHERE id = ?")) {
+      st.setBytes(1, box.seal(headersJson.getBytes(StandardCharsets.UTF_8),
+          sealedFor.toString().getBytes(StandardCharsets.UTF_8)));
+      st.setObject(2, subscription);
+      st.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
   long count(String sql) {
     try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
       rs.next();

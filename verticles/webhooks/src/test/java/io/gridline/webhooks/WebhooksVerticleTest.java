@@ -176,6 +176,26 @@ class WebhooksVerticleTest {
   }
 
   @Test
+  void sealedCustomHeadersAreOpenedForTheDeliveryAndDoNotOpenOnAnotherSubscription() {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID sealed = f.subscribe(tenant, r.url(), "s", "device.*");
+    f.sealHeaders(sealed, "{\"Authorization\":\"Bearer sealed-token\",\"X-Gridline-Event\":\"forged\"}", sealed);
+    UUID copied = f.subscribe(tenant, r.url() + "&copied", "s", "device.*");
+    f.sealHeaders(copied, "{\"Authorization\":\"Bearer stolen\"}", sealed); // another subscription's ciphertext
+    f.deploy(f.config().put("webhooks.max-attempts", 1));
+    DeviceEvent e = f.event(tenant, "device.online", 8);
+    f.send(e);
+    until("delivered", 20_000, () -> rows(sealed, "succeeded") == 1);
+    until("the copy failed", 20_000, () -> rows(copied, "dead") == 1);
+
+    assertEquals(1, r.received());
+    assertEquals("Bearer sealed-token", r.requests.get(0).header("Authorization"));
+    assertEquals("device.online", r.requests.get(0).header("X-Gridline-Event"));
+    assertTrue(lastError(copied).startsWith("the subscription's headers cannot be opened"), lastError(copied));
+  }
+
+  @Test
   void failingThreeTimesThenOkIsOneSuccessAfterFourAttempts() {
     Receiver r = receiver(n -> n <= 3 ? 500 : 200, 0);
     UUID tenant = f.tenant();
