@@ -32,9 +32,13 @@ final class DeliveryStore {
       + "updated_at = now() FROM due, webhook_subscriptions s WHERE d.id = due.id AND s.id = d.subscription_id RETURNING "
       + ClaimedDelivery.COLUMNS;
 
-  /** Deliver-now: this row, whatever its schedule, if it belongs to the tenant and is not finished. */
+  /**
+   * Deliver-now: this row, whatever its schedule, if it belongs to the tenant and is not finished — unless another
+   * worker holds its lease (a token, and the lease not over): its attempt is under way.
+   */
   private static final String CLAIM_ONE = "WITH one AS (SELECT d.id FROM webhook_deliveries d "
-      + "WHERE d.id = $1 AND d.tenant_id = $2 AND d.status IN ('pending', 'retrying') FOR UPDATE SKIP LOCKED) "
+      + "WHERE d.id = $1 AND d.tenant_id = $2 AND d.status IN ('pending', 'retrying') "
+      + "AND (d.lease_token IS NULL OR d.next_attempt_at <= now()) FOR UPDATE SKIP LOCKED) "
       + "UPDATE webhook_deliveries d SET next_attempt_at = now() + $3 * interval '1 millisecond', lease_token = $4, "
       + "updated_at = now() FROM one, webhook_subscriptions s WHERE d.id = one.id AND s.id = d.subscription_id RETURNING "
       + ClaimedDelivery.COLUMNS;

@@ -562,6 +562,26 @@ class WebhooksVerticleTest {
   }
 
   @Test
+  void deliverNowLeavesARowWhoseLeaseAnotherWorkerHoldsAlone() {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "nothing.matches");
+    f.deploy(f.config());
+    UUID eventId = UUID.randomUUID();
+    // as another worker's claim leaves it while that worker's attempt runs
+    f.execute("INSERT INTO webhook_deliveries (subscription_id, tenant_id, event_id, event_type, body, occurred_at, "
+        + "next_attempt_at, lease_token) VALUES ('" + sub + "', '" + tenant + "', '" + eventId + "', 'webhook.test', "
+        + "'{}', now(), now() + interval '1 minute', gen_random_uuid())");
+    long id = f.count("SELECT id FROM webhook_deliveries WHERE event_id = '" + eventId + "'");
+    DeliveryOutcome outcome = (DeliveryOutcome) await(f.vertx.eventBus().request(
+        WebhookAddresses.DELIVER_NOW, new DeliveryRequest(id, tenant.toString()))).body();
+    assertEquals("pending", outcome.status());
+    assertEquals(0, outcome.attempts());
+    sleep(300);
+    assertEquals(0, r.received());
+  }
+
+  @Test
   void oneDevicesEventsArriveInOrderWithTheUrlsHostHeader() {
     Receiver r = receiver(n -> 200, 0);
     UUID tenant = f.tenant();
