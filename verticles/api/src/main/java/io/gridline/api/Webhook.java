@@ -21,7 +21,8 @@ record Webhook(UUID id, UUID tenantId, String url, List<String> eventTypes, Json
   /** What a read-only key sees instead of a header's value. */
   static final String REDACTED = "***";
   static final String COLUMNS = "id, tenant_id, url, event_types, headers, headers_sealed, active, status_note, "
-      + "created_at, updated_at, CASE WHEN previous_secret_until > now() THEN previous_secret_until END AS overlap_until";
+      + "created_at, updated_at, "
+      + "CASE WHEN previous_secret_until > now() THEN previous_secret_until END AS overlap_until";
 
   static Webhook from(Row row, WebhookSecrets secrets) {
     UUID id = row.getUUID("id");

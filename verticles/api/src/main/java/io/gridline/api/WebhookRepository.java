@@ -13,9 +13,9 @@ import java.util.UUID;
 
 /**
  * SQL for {@code webhook_subscriptions} (V5, V7). Every statement is scoped by the caller's tenant: another tenant's
- * subscription is not found. Secrets arrive here already sealed ({@link WebhookSecrets}); custom headers are sealed here
- * into {@code headers_sealed} on every write (the plaintext {@code headers} column is left {@code '{}'}), so a row
- * written before V7 is sealed by its next PUT or secret rotation and read from its plaintext until then.
+ * subscription is not found. Secrets arrive here already sealed ({@link WebhookSecrets}); custom headers are sealed
+ * here into {@code headers_sealed} on every write (the plaintext {@code headers} column is left {@code '{}'}), so a
+ * row written before V7 is sealed by its next PUT or secret rotation and read from its plaintext until then.
  */
 final class WebhookRepository {
   /** Subscriptions per tenant: each one multiplies the delivery work of every event. */
