@@ -65,7 +65,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Every outbox row is written before the kill, so the second node needs no Kafka group rebalance (a killed member
  * keeps its partitions for the session timeout, 45 s): it only has to pick up the outbox, including the rows the
- * first node had leased (they come due after {@code timeout-ms} + 5 s).
+ * first node had leased (they come due after {@code dns-timeout-ms} + {@code timeout-ms} + 5 s).
  *
  * <p>Run alone: {@code mvn -B -ntp -o verify -pl node -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Dit.test=WebhooksCrashIT} (after {@code mvn -o install -DskipTests} built {@code node/target/gridline-node.jar}).
@@ -294,7 +294,7 @@ class WebhooksCrashIT {
     Set<String> seenAtKill = beforeKill.stream().map(a -> a.delivery).collect(Collectors.toSet());
     assertTrue(seenAtKill.size() < EVENTS, "the receiver had everything before the kill: not mid-delivery");
 
-    // ---- second node on the same stores picks up the outbox (leased rows come due after timeout + 5 s)
+    // ---- second node on the same stores picks up the outbox (leased rows come due after dns-timeout + timeout + 5 s)
     int ops2 = FreePorts.find();
     Path log2 = logDir.resolve("node2.log");
     Process node2 = launch(env, ops2, log2);

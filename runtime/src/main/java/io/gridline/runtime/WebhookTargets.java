@@ -20,7 +20,11 @@ public final class WebhookTargets {
   public static final String ALLOW_HTTP = "webhooks.allow-http";
   public static final String ALLOW_PRIVATE = "webhooks.allow-private-targets";
 
-  /** The URL is not an acceptable target; {@link #getMessage()} says why (safe to show to the tenant). */
+  /**
+   * The URL is not an acceptable target; {@link #getMessage()} says why, safe to show to the tenant: it names the URL's
+   * own host and the kind of address it resolves to, never the resolved address (that would map the operator's
+   * private network for whoever can create a subscription).
+   */
   public static final class Refused extends Exception {
     public Refused(String reason) {
       super(reason, null, false, false);
@@ -59,7 +63,12 @@ public final class WebhookTargets {
   }
 
   public static WebhookTargets fromConfig(GridlineConfig config) {
-    return new WebhookTargets(flag(config, ALLOW_HTTP), flag(config, ALLOW_PRIVATE), InetAddress::getAllByName);
+    return fromConfig(config, InetAddress::getAllByName);
+  }
+
+  /** With another resolver: tests (a slow or fixed DNS); production uses {@link #fromConfig(GridlineConfig)}. */
+  public static WebhookTargets fromConfig(GridlineConfig config, Resolver resolver) {
+    return new WebhookTargets(flag(config, ALLOW_HTTP), flag(config, ALLOW_PRIVATE), resolver);
   }
 
   private static boolean flag(GridlineConfig config, String key) {
@@ -124,7 +133,7 @@ public final class WebhookTargets {
       for (InetAddress a : addresses) {
         String why = nonPublicReason(a);
         if (why != null) {
-          throw new Refused("host " + host + " resolves to " + why + " address " + a.getHostAddress()
+          throw new Refused("host " + host + " resolves to " + why + " address"
               + " (allowed only with webhooks.allow-private-targets=true)");
         }
       }

@@ -78,7 +78,8 @@ class WebhookTargetsTest {
     Map<String, String> dns = Map.of("mixed.example.com", "93.184.216.34,10.0.0.5", "local.example.com", "127.0.0.1");
     WebhookTargets.Refused r = assertThrows(WebhookTargets.Refused.class,
         () -> guard(false, false, dns).check("https://mixed.example.com/"));
-    assertTrue(r.getMessage().contains("private address 10.0.0.5"), r.getMessage());
+    assertEquals("host mixed.example.com resolves to a private address (allowed only with "
+        + "webhooks.allow-private-targets=true)", r.getMessage());
     assertThrows(WebhookTargets.Refused.class, () -> guard(false, false, dns).check("https://local.example.com/"));
     assertThrows(WebhookTargets.Refused.class, () -> guard(false, false, dns).check("https://[::1]:8443/"));
     assertThrows(WebhookTargets.Refused.class, () -> guard(false, false, dns).check("https://169.254.169.254/latest"));
@@ -97,5 +98,20 @@ class WebhookTargetsTest {
   @Test
   void unresolvableHostIsRefused() {
     assertThrows(WebhookTargets.Refused.class, () -> guard(false, false, Map.of()).check("https://nowhere.invalid/"));
+  }
+
+  @Test
+  void aRefusalNamesTheKindOfAddressButNeverTheResolvedAddress() {
+    Map<String, String> dns = Map.of("intranet.example.com", "10.20.30.40", "meta.example.com", "169.254.169.254",
+        "v6.example.com", "fd12:3456::7", "mapped.example.com", "::ffff:192.168.7.9");
+    for (Map.Entry<String, String> e : dns.entrySet()) {
+      WebhookTargets.Refused r = assertThrows(WebhookTargets.Refused.class,
+          () -> guard(false, false, dns).check("https://" + e.getKey() + "/hook"));
+      String message = r.getMessage();
+      assertTrue(message.startsWith("host " + e.getKey() + " resolves to a"), message);
+      assertTrue(message.contains("address (allowed only with webhooks.allow-private-targets=true)"), message);
+      String address = ip(e.getValue()).getHostAddress();
+      assertTrue(!message.contains(address) && !message.contains(e.getValue()), "reveals the address: " + message);
+    }
   }
 }

@@ -62,7 +62,7 @@ public final class ApiVerticle extends VerticleBase {
             new CertificateRoutes(vertx, devices, new CertificateRepository(pool), events, config).mount(endpoints);
             new TelemetryRoutes(devices, telemetry, java.time.Clock.systemUTC(), settings.telemetryMaxRange())
                 .mount(endpoints);
-            WebhookRepository webhooks = new WebhookRepository(pool);
+            WebhookRepository webhooks = new WebhookRepository(pool, new WebhookSecrets(webhookSettings.secrets()));
             new WebhookRoutes(vertx, webhooks, webhookSettings).mount(endpoints);
             new WebhookDeliveryRoutes(webhooks, new WebhookDeliveryRepository(pool), vertx.eventBus(),
                 webhookSettings.replyTimeoutMs()).mount(endpoints);

@@ -12,16 +12,20 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * SQL for {@code webhook_subscriptions} (V5). Every statement is scoped by the caller's tenant: another tenant's
- * subscription is not found. Secrets arrive here already sealed ({@link WebhookSecrets}).
+ * SQL for {@code webhook_subscriptions} (V5, V7). Every statement is scoped by the caller's tenant: another tenant's
+ * subscription is not found. Secrets arrive here already sealed ({@link WebhookSecrets}); custom headers are sealed
+ * here into {@code headers_sealed} on every write (the plaintext {@code headers} column is left {@code '{}'}), so a
+ * row written before V7 is sealed by its next PUT or secret rotation and read from its plaintext until then.
  */
 final class WebhookRepository {
   /** Subscriptions per tenant: each one multiplies the delivery work of every event. */
   static final int MAX_PER_TENANT = 100;
   private final Pool pool;
+  private final WebhookSecrets secrets;
 
-  WebhookRepository(Pool pool) {
+  WebhookRepository(Pool pool, WebhookSecrets secrets) {
     this.pool = pool;
+    this.secrets = secrets;
   }
 
   /**
@@ -37,11 +41,13 @@ final class WebhookRepository {
         .compose(count -> count.iterator().next().getLong(0) >= MAX_PER_TENANT
             ? Future.failedFuture(Problem.limitReached("the tenant already has its maximum of " + MAX_PER_TENANT
                 + " webhook subscriptions"))
-            : conn.preparedQuery("INSERT INTO webhook_subscriptions (id, tenant_id, url, event_types, headers, secret, "
-                    + "active) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + Webhook.COLUMNS)
+            : conn.preparedQuery("INSERT INTO webhook_subscriptions (id, tenant_id, url, event_types, headers, "
+                    + "headers_sealed, secret, active) VALUES ($1, $2, $3, $4, '{}', $5, $6, $7) RETURNING "
+                    + Webhook.COLUMNS)
                 .execute(Tuple.of(id, tenantId, input.url(), input.eventTypes().toArray(String[]::new),
-                    input.headers(), Buffer.buffer(sealedSecret), input.active())))
-        .map(rows -> Webhook.from(rows.iterator().next())));
+                    Buffer.buffer(secrets.sealHeaders(id, input.headers())), Buffer.buffer(sealedSecret),
+                    input.active())))
+        .map(rows -> Webhook.from(rows.iterator().next(), secrets)));
   }
 
   Future<Webhook> find(UUID tenantId, UUID id) {
@@ -56,7 +62,7 @@ final class WebhookRepository {
         .execute(Tuple.of(tenantId, page.size(), page.offset()))
         .map(rows -> {
           List<Webhook> out = new ArrayList<>(rows.size());
-          rows.forEach(row -> out.add(Webhook.from(row)));
+          rows.forEach(row -> out.add(Webhook.from(row, secrets)));
           return out;
         });
     Future<Long> total = pool.preparedQuery("SELECT count(*) FROM webhook_subscriptions WHERE tenant_id = $1")
@@ -69,25 +75,39 @@ final class WebhookRepository {
    * and the dead-in-a-row count that deactivated it, so it gets a fresh {@code webhooks.disable-after} budget.
    */
   Future<Webhook> replace(UUID tenantId, UUID id, WebhookInput input) {
-    return pool.preparedQuery("UPDATE webhook_subscriptions SET url = $3, event_types = $4, headers = $5, active = $6, "
+    return pool.preparedQuery("UPDATE webhook_subscriptions SET url = $3, event_types = $4, headers = '{}', "
+            + "headers_sealed = $5, active = $6, "
             + "status_note = CASE WHEN $6 AND NOT active THEN NULL ELSE status_note END, "
             + "consecutive_dead = CASE WHEN $6 AND NOT active THEN 0 ELSE consecutive_dead END, updated_at = now() "
             + "WHERE id = $1 AND tenant_id = $2 RETURNING " + Webhook.COLUMNS)
-        .execute(Tuple.of(id, tenantId, input.url(), input.eventTypes().toArray(String[]::new), input.headers(),
-            input.active()))
+        .execute(Tuple.of(id, tenantId, input.url(), input.eventTypes().toArray(String[]::new),
+            Buffer.buffer(secrets.sealHeaders(id, input.headers())), input.active()))
         .compose(rows -> found(rows, id));
   }
 
   /**
    * Makes {@code sealedSecret} the signing secret and keeps the current one as {@code previous_secret} until now +
-   * {@code overlap}. A second rotation within the overlap drops the oldest secret.
+   * {@code overlap}. A second rotation within the overlap drops the oldest secret. Plaintext headers of a row written
+   * before they were sealed are sealed on the way.
    */
   Future<Webhook> rotateSecret(UUID tenantId, UUID id, byte[] sealedSecret, Duration overlap) {
-    return pool.preparedQuery("UPDATE webhook_subscriptions SET previous_secret = secret, "
-            + "previous_secret_until = now() + $4 * interval '1 millisecond', secret = $3, updated_at = now() "
-            + "WHERE id = $1 AND tenant_id = $2 RETURNING " + Webhook.COLUMNS)
-        .execute(Tuple.of(id, tenantId, Buffer.buffer(sealedSecret), overlap.toMillis()))
-        .compose(rows -> found(rows, id));
+    return pool.withTransaction(conn -> conn.preparedQuery("SELECT headers, headers_sealed FROM webhook_subscriptions "
+            + "WHERE id = $1 AND tenant_id = $2 FOR UPDATE")
+        .execute(Tuple.of(id, tenantId))
+        .compose(current -> {
+          if (current.size() == 0) {
+            return Future.failedFuture(notFound(id));
+          }
+          Row row = current.iterator().next();
+          Buffer sealedHeaders = row.getBuffer("headers_sealed") != null ? row.getBuffer("headers_sealed")
+              : Buffer.buffer(secrets.sealHeaders(id, row.getJsonObject("headers")));
+          return conn.preparedQuery("UPDATE webhook_subscriptions SET previous_secret = secret, "
+                  + "previous_secret_until = now() + $4 * interval '1 millisecond', secret = $3, headers = '{}', "
+                  + "headers_sealed = $5, updated_at = now() WHERE id = $1 AND tenant_id = $2 RETURNING "
+                  + Webhook.COLUMNS)
+              .execute(Tuple.of(id, tenantId, Buffer.buffer(sealedSecret), overlap.toMillis(), sealedHeaders));
+        })
+        .compose(rows -> found(rows, id)));
   }
 
   /** Deletes the subscription and (ON DELETE CASCADE) its deliveries. */
@@ -102,7 +122,8 @@ final class WebhookRepository {
     return Problem.notFound("no webhook subscription " + id);
   }
 
-  private static Future<Webhook> found(RowSet<Row> rows, UUID id) {
-    return rows.size() == 0 ? Future.failedFuture(notFound(id)) : Future.succeededFuture(Webhook.from(rows.iterator().next()));
+  private Future<Webhook> found(RowSet<Row> rows, UUID id) {
+    return rows.size() == 0 ? Future.failedFuture(notFound(id))
+        : Future.succeededFuture(Webhook.from(rows.iterator().next(), secrets));
   }
 }

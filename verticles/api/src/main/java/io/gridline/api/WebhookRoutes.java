@@ -15,7 +15,8 @@ import java.util.UUID;
 /**
  * {@code /api/v1/webhooks}: a tenant's webhook subscriptions (issue 4). Create is
  * {@code readInput → checkTarget → store} and answers with the secret, shown only then; rotate-secret answers with the
- * new one. No other response carries a secret.
+ * new one. No other response carries a secret. Custom headers' values (often the receiver's credentials) are shown to
+ * write keys only: a read-only key sees their names with {@code "***"}.
  */
 final class WebhookRoutes {
   private final Vertx vertx;
@@ -75,7 +76,8 @@ final class WebhookRoutes {
   private void list(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     Page.of(ctx)
-        .compose(page -> webhooks.list(caller.tenantId(), page).map(slice -> page.envelope(slice, Webhook::toJson)))
+        .compose(page -> webhooks.list(caller.tenantId(), page)
+            .map(slice -> page.envelope(slice, w -> w.toJson(mayReadHeaderValues(caller)))))
         .onComplete(Respond.json(ctx, 200, json -> json));
   }
 
@@ -83,7 +85,12 @@ final class WebhookRoutes {
     Caller caller = Caller.of(ctx);
     PathIds.uuid(ctx, "id")
         .compose(id -> webhooks.find(caller.tenantId(), id))
-        .onComplete(Respond.json(ctx, 200, Webhook::toJson));
+        .onComplete(Respond.json(ctx, 200, w -> w.toJson(mayReadHeaderValues(caller))));
+  }
+
+  /** Header values are the receiver's credentials as often as not: for those who may change them anyway. */
+  private static boolean mayReadHeaderValues(Caller caller) {
+    return caller.role() == Caller.Role.WRITE;
   }
 
   private void replace(RoutingContext ctx) {

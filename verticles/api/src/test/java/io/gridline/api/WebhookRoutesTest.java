@@ -103,12 +103,75 @@ class WebhookRoutesTest {
     assertThrows(IllegalArgumentException.class, () -> opened(stored, UUID.randomUUID().toString()));
     assertEquals(tenant, row.getString(1));
 
-    JsonObject read = api.get("/api/v1/webhooks/" + id, readKey).bodyAsJsonObject();
+    JsonObject read = api.get("/api/v1/webhooks/" + id, writeKey).bodyAsJsonObject();
     assertFalse(read.containsKey("secret"), read.encode());
     w.remove("secret");
     assertEquals(w, read);
+    JsonObject readOnly = api.get("/api/v1/webhooks/" + id, readKey).bodyAsJsonObject();
+    assertEquals(w.copy().put("headers", new JsonObject().put("Authorization", "***")), readOnly);
     JsonArray listed = api.get("/api/v1/webhooks", readKey).bodyAsJsonObject().getJsonArray("items");
     listed.forEach(item -> assertFalse(((JsonObject) item).containsKey("secret")));
+  }
+
+  private static JsonObject openedHeaders(UUID id) {
+    Row row = api.row("SELECT headers, headers_sealed FROM webhook_subscriptions WHERE id = $1", id);
+    assertEquals(new JsonObject(), row.getJsonObject(0), "no plaintext headers");
+    return new JsonObject(Buffer.buffer(box.open(row.getBuffer(1).getBytes(),
+        id.toString().getBytes(StandardCharsets.UTF_8))));
+  }
+
+  private static JsonObject headersOf(String id, String token) {
+    return api.get("/api/v1/webhooks/" + id, token).bodyAsJsonObject().getJsonObject("headers");
+  }
+
+  @Test
+  void customHeadersAreStoredSealedAndTheirValuesShownOnlyToWriteKeys() {
+    JsonObject headers = new JsonObject().put("Authorization", "Bearer receivers-s3cret").put("X-Api-Key", "k-12345");
+    String id = create(writeKey, body(PUBLIC_URL, "*").put("headers", headers)).getString("id");
+    UUID uuid = UUID.fromString(id);
+
+    assertEquals(headers, openedHeaders(uuid));
+    byte[] sealed = api.row("SELECT headers_sealed FROM webhook_subscriptions WHERE id = $1", uuid).getBuffer(0)
+        .getBytes();
+    assertFalse(new String(sealed, StandardCharsets.ISO_8859_1).contains("receivers-s3cret"), "stored in clear");
+    assertThrows(IllegalArgumentException.class, () -> box.open(sealed,
+        UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8)), "opens only as this subscription's");
+
+    JsonObject redacted = new JsonObject().put("Authorization", "***").put("X-Api-Key", "***");
+    assertEquals(headers, headersOf(id, writeKey));
+    assertEquals(redacted, headersOf(id, readKey));
+    JsonObject listedRead = api.get("/api/v1/webhooks", readKey).bodyAsJsonObject().getJsonArray("items").stream()
+        .map(JsonObject.class::cast).filter(item -> id.equals(item.getString("id"))).findFirst().orElseThrow();
+    assertEquals(redacted, listedRead.getJsonObject("headers"));
+    assertFalse(listedRead.encode().contains("receivers-s3cret"));
+
+    JsonObject replaced = new JsonObject().put("Authorization", "Bearer rotated-s3cret");
+    HttpResponse<Buffer> r = api.put("/api/v1/webhooks/" + id, writeKey, body(PUBLIC_URL, "*").put("headers", replaced));
+    assertEquals(replaced, r.bodyAsJsonObject().getJsonObject("headers"));
+    assertEquals(replaced, openedHeaders(uuid));
+  }
+
+  @Test
+  void plaintextHeadersOfAnOlderRowStillWorkAndAreSealedByTheNextWrite() {
+    JsonObject legacy = new JsonObject().put("X-Legacy", "old-value");
+    String rotated = create(writeKey, body(PUBLIC_URL, "*")).getString("id");
+    String replaced = create(writeKey, body(PUBLIC_URL, "*")).getString("id");
+    for (String id : List.of(rotated, replaced)) {
+      // as a row written before V7 looks
+      api.row("UPDATE webhook_subscriptions SET headers = $2, headers_sealed = NULL WHERE id = $1", UUID.fromString(id),
+          legacy);
+      assertEquals(legacy, headersOf(id, writeKey));
+      assertEquals(new JsonObject().put("X-Legacy", "***"), headersOf(id, readKey));
+    }
+
+    assertEquals(200, api.post("/api/v1/webhooks/" + rotated + "/rotate-secret", writeKey, null).statusCode());
+    assertEquals(legacy, openedHeaders(UUID.fromString(rotated)));
+    assertEquals(legacy, headersOf(rotated, writeKey));
+
+    JsonObject fresh = new JsonObject().put("X-New", "v2");
+    assertEquals(200, api.put("/api/v1/webhooks/" + replaced, writeKey, body(PUBLIC_URL, "*").put("headers", fresh))
+        .statusCode());
+    assertEquals(fresh, openedHeaders(UUID.fromString(replaced)));
   }
 
   @Test

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * others. Rows a claim brings for an endpoint whose slots are taken wait here, leased, in a per-endpoint queue and
  * start as its slots free (no database round trip per delivery: a claim serves many), as long as their lease leaves
  * room for a whole attempt — one whose lease runs short is dropped and simply becomes due again when the lease ends.
+ * Once an attempt starts, {@link LeaseKeeper} holds its row's lease until the outcome is recorded.
  * Rows of an endpoint whose circuit opened are handed back for the circuit's open time (postponed without counting an
  * attempt). Deliveries of one subscription for one device go out one at a time in outbox order:
  * a lane with an attempt in flight is excluded from the claim, and a second row of the same lane in one claim is
@@ -41,10 +42,12 @@ final class DeliveryScheduler {
   private final Vertx vertx;
   private final DeliveryStore store;
   private final DeliveryAttempt attempt;
+  private final LeaseKeeper leases;
   private final EndpointGate gate;
   private final WebhookTargets targets;
   private final int concurrency;
   private final long pollIntervalMs;
+  private final long endpointIdleMs;
   /** lane → the delivery in flight there */
   private final Map<String, Long> lanes = new HashMap<>();
   /** delivery id → its attempt's result, while in flight */
@@ -54,7 +57,7 @@ final class DeliveryScheduler {
   /** delivery id → the endpoint whose queue holds it */
   private final Map<Long, String> waitingIds = new HashMap<>();
   /** a queued row starts only with at least this much of its lease left: a whole attempt plus recording it */
-  private final long minLeaseLeftMs;
+  private final long startNeedsMs;
   private boolean claiming;
   private Future<Integer> claim = Future.succeededFuture(0);
   private boolean again;
@@ -62,16 +65,18 @@ final class DeliveryScheduler {
   private boolean stopping;
   private Promise<Void> drained;
 
-  DeliveryScheduler(Vertx vertx, DeliveryStore store, DeliveryAttempt attempt, EndpointGate gate,
+  DeliveryScheduler(Vertx vertx, DeliveryStore store, DeliveryAttempt attempt, LeaseKeeper leases, EndpointGate gate,
       WebhookTargets targets, WebhookSettings settings) {
     this.vertx = vertx;
     this.store = store;
     this.attempt = attempt;
+    this.leases = leases;
     this.gate = gate;
     this.targets = targets;
     this.concurrency = settings.concurrency();
     this.pollIntervalMs = settings.pollIntervalMs();
-    this.minLeaseLeftMs = settings.timeoutMs() + 1_000;
+    this.endpointIdleMs = settings.endpointIdleMs();
+    this.startNeedsMs = settings.startNeedsMs();
   }
 
   void start() {
@@ -155,8 +160,7 @@ final class DeliveryScheduler {
       if (lanes.containsKey(d.lane())) {
         break; // its device's previous delivery is still in flight: keep the order, wait for it
       }
-      long leaseLeft = d.leasedUntil().toInstant().toEpochMilli() - System.currentTimeMillis();
-      if (leaseLeft < minLeaseLeftMs) {
+      if (d.leaseLeftMs() < startNeedsMs) {
         unqueue(queue, endpoint); // not enough lease for an attempt: it becomes due again when the lease ends
         continue;
       }
@@ -199,9 +203,11 @@ final class DeliveryScheduler {
 
   private Future<DeliveryAttempt.Result> start(ClaimedDelivery d, String endpoint) {
     lanes.put(d.lane(), d.id());
-    Future<DeliveryAttempt.Result> result = attempt.run(d);
+    DeliveryLease lease = leases.hold(d);
+    Future<DeliveryAttempt.Result> result = attempt.run(lease);
     inFlight.put(d.id(), result);
     result.onComplete(ar -> {
+      leases.release(lease);
       inFlight.remove(d.id());
       lanes.remove(d.lane(), d.id());
       if (ar.succeeded()) {
@@ -257,6 +263,24 @@ final class DeliveryScheduler {
             .compose(v -> store.state(id, tenantId));
       }
       return start(d, endpoint).map(DeliveryAttempt.Result::outcome);
+    });
+  }
+
+  /**
+   * Forgets the endpoints (their state and circuit gauge) that had no attempt for {@code webhooks.endpoint-idle-ms}, or
+   * none of whose URLs an active subscription uses any more (deleted or deactivated), so what is kept per endpoint is
+   * bounded by the endpoints in use. Called periodically.
+   */
+  Future<Void> forgetStaleEndpoints() {
+    Set<String> known = gate.urls();
+    if (known.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return store.activeUrls(known).map(active -> {
+      Set<String> inactive = new HashSet<>(known);
+      inactive.removeAll(active);
+      gate.forget(inactive, endpointIdleMs);
+      return null;
     });
   }
 

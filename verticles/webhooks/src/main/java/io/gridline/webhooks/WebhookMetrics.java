@@ -15,6 +15,8 @@ final class WebhookMetrics {
   private final Counter retry;
   private final Counter dead;
   private final Counter refused;
+  private final Counter leaseLostUnsent;
+  private final Counter leaseLostSent;
   private final DistributionSummary attempts;
   private final Timer latency;
   private final AtomicLong backlog = new AtomicLong();
@@ -26,6 +28,8 @@ final class WebhookMetrics {
     retry = outcome("retry");
     dead = outcome("dead");
     refused = outcome("refused");
+    leaseLostUnsent = leaseLost("false");
+    leaseLostSent = leaseLost("true");
     attempts = DistributionSummary.builder("gridline.webhooks.delivery.attempts")
         .description("attempts a delivery took, counted when it succeeded or went dead").publishPercentileHistogram()
         .register(meters);
@@ -41,6 +45,13 @@ final class WebhookMetrics {
         .description("delivery attempts by outcome (refused = the SSRF guard refused the target at delivery; such an "
             + "attempt also counts as retry or dead)")
         .tag("outcome", outcome).register(meters);
+  }
+
+  private Counter leaseLost(String sent) {
+    return Counter.builder("gridline.webhooks.lease.lost")
+        .description("attempts whose row another worker claimed after their lease ran out; sent=true: the POST had "
+            + "gone out, a possible duplicate (receivers deduplicate on X-Gridline-Delivery)")
+        .tag("sent", sent).register(meters);
   }
 
   void succeeded(int attemptsTaken, Duration sinceEvent) {
@@ -59,6 +70,11 @@ final class WebhookMetrics {
     } else {
       retry.increment();
     }
+  }
+
+  /** @param sent whether this attempt had sent its POST: then the receiver may get the delivery twice */
+  void leaseLost(boolean sent) {
+    (sent ? leaseLostSent : leaseLostUnsent).increment();
   }
 
   void backlog(long due) {

@@ -5,21 +5,45 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 
 /** The {@code webhooks.*} keys (declared in {@code config/gridline.yaml}), read once at start. */
-record WebhookSettings(long timeoutMs, Duration backoffBase, Duration backoffMax, int maxAttempts, Duration maxAge,
-    int disableAfter, int maxConcurrencyPerEndpoint, int concurrency, long pollIntervalMs, int circuitFailureThreshold,
-    long circuitOpenMs, String trustPath) {
+record WebhookSettings(long timeoutMs, long dnsTimeoutMs, Duration backoffBase, Duration backoffMax, int maxAttempts,
+    Duration maxAge, int disableAfter, int maxConcurrencyPerEndpoint, int concurrency, long pollIntervalMs,
+    int circuitFailureThreshold, long circuitOpenMs, long endpointIdleMs, int feedMaxAttempts, String trustPath) {
+  /** What a lease must still cover once the POST's timeout is over: recording the outcome. */
+  static final long RECORD_MS = 2_000;
 
   /**
-   * How long a claimed row stays invisible to other workers while its attempt runs: the HTTP timeout plus room for the
-   * DNS check and recording the outcome. A node that dies mid-attempt leaves the row to be retried after this.
+   * How long a claim (or a renewal) keeps a row invisible to other workers: the DNS check, the HTTP timeout and room to
+   * record the outcome. The worker renews it while the attempt runs ({@link #renewEveryMs()}); a node that dies
+   * mid-attempt leaves the row to be retried once this has passed since the last renewal.
    */
   long leaseMs() {
-    return timeoutMs + 5_000;
+    return dnsTimeoutMs + timeoutMs + 5_000;
+  }
+
+  /** How often the leases of attempts in flight are renewed: three times per lease, so one lost renewal is harmless. */
+  long renewEveryMs() {
+    return leaseMs() / 3;
+  }
+
+  /** The lease an attempt must still hold when its POST starts: the HTTP timeout plus recording the outcome. */
+  long sendNeedsMs() {
+    return timeoutMs + RECORD_MS;
+  }
+
+  /** The lease a claimed row must still hold to start its attempt: the DNS check, then what the POST needs. */
+  long startNeedsMs() {
+    return dnsTimeoutMs + sendNeedsMs();
+  }
+
+  /** How long stopping waits for attempts in flight (a whole attempt, then they are left to their lease). */
+  long stopGraceMs() {
+    return dnsTimeoutMs + timeoutMs + 1_000;
   }
 
   static WebhookSettings from(GridlineConfig config) {
     return new WebhookSettings(
         positive(config, "webhooks.timeout-ms", 5000),
+        positive(config, "webhooks.dns-timeout-ms", 2000),
         duration(config, "webhooks.backoff-base", "PT1S"),
         duration(config, "webhooks.backoff-max", "PT5M"),
         (int) positive(config, "webhooks.max-attempts", 10),
@@ -30,6 +54,8 @@ record WebhookSettings(long timeoutMs, Duration backoffBase, Duration backoffMax
         positive(config, "webhooks.poll-interval-ms", 200),
         (int) positive(config, "webhooks.circuit-failure-threshold", 5),
         positive(config, "webhooks.circuit-open-ms", 30_000),
+        positive(config, "webhooks.endpoint-idle-ms", 600_000),
+        (int) positive(config, "webhooks.feed-max-attempts", 5),
         config.string("webhooks.tls.trust-path", "").trim());
   }
 

@@ -22,15 +22,27 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -41,14 +53,21 @@ final class WebhooksFixture implements AutoCloseable {
   final Vertx vertx = Vertx.vertx();
   final Vertx receivers = Vertx.vertx();
   final EmbeddedKafka kafka = TestStores.ownKafka();
-  final String pgUrl = TestStores.pgUrl();
+  final String pgUrl;
   final String key = SecretBox.generateKey();
   final SecretBox box = SecretBox.fromBase64(key);
   final KafkaProducer<String, byte[]> producer;
   final Admin admin;
   private String deployment;
 
+  /** On a fresh database of the shared test PostgreSQL. */
   WebhooksFixture() {
+    this(TestStores.pgUrl());
+  }
+
+  /** On the database at {@code pgUrl} (e.g. a private PostgreSQL that the test stops and starts). */
+  WebhooksFixture(String pgUrl) {
+    this.pgUrl = pgUrl;
     Codecs.registerAll(vertx);
     PgUrl pg = PgUrl.parse(pgUrl);
     Migrations.migrate(pg.jdbcUrl(), pg.user(), pg.password());
@@ -56,7 +75,8 @@ final class WebhooksFixture implements AutoCloseable {
     p.put("bootstrap.servers", kafka.bootstrapServers());
     admin = Admin.create(p);
     try {
-      admin.createTopics(List.of(new NewTopic(Topics.EVENTS, 3, (short) 1))).all().get(20, TimeUnit.SECONDS);
+      admin.createTopics(List.of(new NewTopic(Topics.EVENTS, 3, (short) 1), new NewTopic(Topics.EVENTS_PARKED, 1,
+          (short) 1))).all().get(20, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -75,6 +95,7 @@ final class WebhooksFixture implements AutoCloseable {
         .put("webhooks.allow-http", true)
         .put("webhooks.allow-private-targets", true)
         .put("webhooks.timeout-ms", 1000)
+        .put("webhooks.dns-timeout-ms", 1000)
         .put("webhooks.backoff-base", "PT0.05S")
         .put("webhooks.backoff-max", "PT0.2S")
         .put("webhooks.max-attempts", 10)
@@ -93,8 +114,12 @@ final class WebhooksFixture implements AutoCloseable {
 
   /** {@code --instances webhooks=n}: n instances, one Kafka consumer and one set of delivery workers each. */
   void deployInstances(JsonObject config, int n) {
-    deployment = Waits.await(vertx.deployVerticle(WebhooksVerticle::new,
-        new DeploymentOptions().setConfig(config).setInstances(n)));
+    deployInstances(config, n, WebhooksVerticle::new);
+  }
+
+  /** As {@link #deployInstances(JsonObject, int)}, each instance made by {@code verticle} (e.g. with a slow DNS). */
+  void deployInstances(JsonObject config, int n, Supplier<WebhooksVerticle> verticle) {
+    deployment = Waits.await(vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config).setInstances(n)));
   }
 
   void undeploy() {
@@ -120,10 +145,61 @@ final class WebhooksFixture implements AutoCloseable {
   }
 
   void sendRaw(String key, byte[] value) {
+    producer.send(record(key, value));
+    producer.flush();
+  }
+
+  /** The events on one key, sent back to back (so they most likely arrive in one poll). */
+  void sendAll(String key, List<byte[]> values) {
+    values.forEach(v -> producer.send(record(key, v)));
+    producer.flush();
+  }
+
+  private static ProducerRecord<String, byte[]> record(String key, byte[] value) {
     ProducerRecord<String, byte[]> r = new ProducerRecord<>(Topics.EVENTS, key, value);
     r.headers().add(KafkaJsonCodec.SCHEMA_HEADER, "1".getBytes(StandardCharsets.UTF_8));
-    producer.send(r);
-    producer.flush();
+    return r;
+  }
+
+  /** Everything on {@code gridline.events.parked} so far, read from the beginning by a fresh consumer. */
+  List<ConsumerRecord<String, byte[]>> parked() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", kafka.bootstrapServers());
+    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
+        new ByteArrayDeserializer())) {
+      TopicPartition tp = new TopicPartition(Topics.EVENTS_PARKED, 0);
+      c.assign(List.of(tp));
+      c.seekToBeginning(List.of(tp));
+      long end = c.endOffsets(List.of(tp)).get(tp);
+      while (c.position(tp) < end) {
+        c.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * How far group {@code gridline.webhooks} is behind on {@code gridline.events}: the end offsets minus the committed
+   * ones, over all partitions (0 once everything read is committed).
+   */
+  long uncommitted() {
+    try {
+      Map<TopicPartition, OffsetAndMetadata> committed = admin
+          .listConsumerGroupOffsets("gridline.webhooks").partitionsToOffsetAndMetadata().get(20, TimeUnit.SECONDS);
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (int i = 0; i < 3; i++) {
+        latest.put(new TopicPartition(Topics.EVENTS, i), OffsetSpec.latest());
+      }
+      long behind = 0;
+      for (var e : admin.listOffsets(latest).all().get(20, TimeUnit.SECONDS).entrySet()) {
+        OffsetAndMetadata c = committed.get(e.getKey());
+        behind += e.getValue().offset() - (c == null ? 0 : c.offset());
+      }
+      return behind;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   // ---- PostgreSQL (plain JDBC, independent of the code under test)
@@ -159,6 +235,22 @@ final class WebhooksFixture implements AutoCloseable {
       throw new IllegalStateException(e.getMessage(), e);
     }
     return id;
+  }
+
+  /**
+   * As the api stores custom headers since V7: sealed with {@code sealedFor}'s id as associated data (the subscription's
+   * own, unless a test copies another's ciphertext), the plaintext column left {@code {}}.
+   */
+  void sealHeaders(UUID subscription, String headersJson, UUID sealedFor) {
+    try (Connection c = connect(); PreparedStatement st = c.prepareStatement(
+        "UPDATE webhook_subscriptions SET headers = '{}', headers_sealed = ? WHERE id = ?")) {
+      st.setBytes(1, box.seal(headersJson.getBytes(StandardCharsets.UTF_8),
+          sealedFor.toString().getBytes(StandardCharsets.UTF_8)));
+      st.setObject(2, subscription);
+      st.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
   }
 
   long count(String sql) {

@@ -19,21 +19,32 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
+import io.gridline.contracts.ParkedHeaders;
+import io.gridline.contracts.Topics;
+import io.gridline.runtime.Readiness;
+import io.gridline.runtime.WebhookTargets;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -162,6 +173,26 @@ class WebhooksVerticleTest {
     assertEquals("sha256=" + hmacHex("whsec_test", ts, got.body()), got.header("X-Gridline-Signature"));
     assertEquals(1, f.count("SELECT attempts FROM webhook_deliveries WHERE subscription_id = '" + sub + "'"));
     assertEquals("200", f.text("SELECT last_status_code FROM webhook_deliveries WHERE subscription_id = '" + sub + "'"));
+  }
+
+  @Test
+  void sealedCustomHeadersAreOpenedForTheDeliveryAndDoNotOpenOnAnotherSubscription() {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID sealed = f.subscribe(tenant, r.url(), "s", "device.*");
+    f.sealHeaders(sealed, "{\"Authorization\":\"Bearer sealed-token\",\"X-Gridline-Event\":\"forged\"}", sealed);
+    UUID copied = f.subscribe(tenant, r.url() + "&copied", "s", "device.*");
+    f.sealHeaders(copied, "{\"Authorization\":\"Bearer stolen\"}", sealed); // another subscription's ciphertext
+    f.deploy(f.config().put("webhooks.max-attempts", 1));
+    DeviceEvent e = f.event(tenant, "device.online", 8);
+    f.send(e);
+    until("delivered", 20_000, () -> rows(sealed, "succeeded") == 1);
+    until("the copy failed", 20_000, () -> rows(copied, "dead") == 1);
+
+    assertEquals(1, r.received());
+    assertEquals("Bearer sealed-token", r.requests.get(0).header("Authorization"));
+    assertEquals("device.online", r.requests.get(0).header("X-Gridline-Event"));
+    assertTrue(lastError(copied).startsWith("the subscription's headers cannot be opened"), lastError(copied));
   }
 
   @Test
@@ -377,17 +408,121 @@ class WebhooksVerticleTest {
   }
 
   @Test
-  void malformedEventsAreSkippedAndCommittedPast() {
+  void malformedEventsAreParkedAndCommittedPast() {
     Receiver r = receiver(n -> 200, 0);
     UUID tenant = f.tenant();
     UUID sub = f.subscribe(tenant, r.url(), "s", "*");
     f.deploy(f.config());
-    f.sendRaw("1", "{not json".getBytes(StandardCharsets.UTF_8));
-    f.sendRaw("1", new JsonObject().put("eventId", "nope").put("type", "x").put("tenantId", tenant.toString())
-        .put("deviceId", 1).put("deviceKind", "mqtt").put("occurredAt", "2026-01-01T00:00:00.000Z").toBuffer().getBytes());
+    byte[] notJson = ("{not json " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+    byte[] badId = new JsonObject().put("eventId", "nope").put("type", "x").put("tenantId", tenant.toString())
+        .put("deviceId", 1).put("deviceKind", "mqtt").put("occurredAt", "2026-01-01T00:00:00.000Z").toBuffer()
+        .getBytes();
+    f.sendRaw("1", notJson);
+    f.sendRaw("1", badId);
     f.send(f.event(tenant, "device.online", 1));
     until("the valid one", 20_000, () -> rows(sub, "succeeded") == 1);
     assertEquals(1, rows(sub, null));
+    until("both parked", 20_000, () -> parked(notJson, badId).size() == 2);
+    for (ConsumerRecord<String, byte[]> p : parked(notJson, badId)) {
+      assertEquals("malformed", header(p, ParkedHeaders.REASON));
+      assertEquals("1", p.key());
+    }
+    until("offsets committed", 20_000, () -> f.uncommitted() == 0);
+  }
+
+  // ---- poison events: parked, never retried for ever
+
+  private List<ConsumerRecord<String, byte[]>> parked(byte[]... values) {
+    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> p : f.parked()) {
+      for (byte[] v : values) {
+        if (Arrays.equals(v, p.value())) {
+          out.add(p);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String header(ConsumerRecord<String, byte[]> r, String name) {
+    var h = r.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] bytes(DeviceEvent e) {
+    return KafkaCodecs.DEVICE_EVENT.encode(e).getBytes();
+  }
+
+  @Test
+  void eventsPostgresqlRefusesAreParkedWhileTheRestOfThePollIsStoredAndCommitted() {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "*");
+    f.deploy(f.config());
+    // a NUL in the type: it decodes fine, and PostgreSQL refuses it in a text column (22021) — as it would any value of
+    // class 22/23. Two of them, so the poll's insert fails and each good event around them still gets its row.
+    DeviceEvent first = f.event(tenant, "device.online", 41);
+    DeviceEvent nul = f.event(tenant, "device.on\u0000line", 41);
+    DeviceEvent middle = f.event(tenant, "device.online", 41);
+    DeviceEvent nulAgain = f.event(tenant, "\u0000", 41);
+    DeviceEvent last = f.event(tenant, "device.online", 41);
+    f.sendAll("41", List.of(bytes(first), bytes(nul), bytes(middle), bytes(nulAgain), bytes(last)));
+
+    until("the good ones delivered", 30_000, () -> rows(sub, "succeeded") == 3);
+    assertEquals(List.of(first.eventId(), middle.eventId(), last.eventId()),
+        r.requests.stream().map(q -> q.header("X-Gridline-Delivery")).toList(), "in Kafka order");
+    until("both bad ones parked", 20_000, () -> parked(bytes(nul), bytes(nulAgain)).size() == 2);
+    for (ConsumerRecord<String, byte[]> p : parked(bytes(nul), bytes(nulAgain))) {
+      assertEquals("41", p.key());
+      assertEquals("permanent-error", header(p, ParkedHeaders.REASON));
+      assertEquals(Topics.EVENTS, header(p, ParkedHeaders.SOURCE_TOPIC));
+      assertEquals("webhooks", header(p, ParkedHeaders.PARKED_BY));
+      assertTrue(Long.parseLong(header(p, ParkedHeaders.SOURCE_OFFSET)) >= 0);
+      assertTrue(header(p, ParkedHeaders.ERROR).contains("22021"), header(p, ParkedHeaders.ERROR));
+    }
+    until("offsets committed", 20_000, () -> f.uncommitted() == 0);
+    assertEquals(3, rows(sub, null));
+  }
+
+  private String webhooksReadiness() {
+    return await(Readiness.of(f.vertx).checks().checkStatus()).toJson().encode();
+  }
+
+  @Test
+  void anEventThatKeepsFailingIsParkedAfterTheBoundedAttemptsAndReadinessSaysWhyMeanwhile() {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "*");
+    // a database error outside classes 22/23 for one event type, at every try (as a lock or serialization problem
+    // that this event always runs into)
+    f.execute("CREATE FUNCTION test_conflicts() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        + "IF NEW.event_type = 'test.conflicts' THEN RAISE EXCEPTION 'test: could not serialize access' "
+        + "USING ERRCODE = '40001'; END IF; RETURN NEW; END $$");
+    f.execute("CREATE TRIGGER test_conflicts BEFORE INSERT ON webhook_deliveries FOR EACH ROW "
+        + "EXECUTE FUNCTION test_conflicts()");
+    try {
+      f.deploy(f.config().put("webhooks.feed-max-attempts", 6));
+      DeviceEvent good = f.event(tenant, "device.online", 42);
+      DeviceEvent bad = f.event(tenant, "test.conflicts", 42);
+      DeviceEvent later = f.event(tenant, "device.online", 42);
+      f.sendAll("42", List.of(bytes(good), bytes(bad), bytes(later)));
+
+      until("readiness says why", 10_000, () -> {
+        String ready = webhooksReadiness();
+        return ready.contains("could not serialize access") && ready.contains("of 6 (webhooks.feed-max-attempts)");
+      });
+      until("the good ones delivered", 30_000, () -> rows(sub, "succeeded") == 2);
+      until("the bad one parked", 20_000, () -> parked(bytes(bad)).size() == 1);
+      ConsumerRecord<String, byte[]> p = parked(bytes(bad)).get(0);
+      assertEquals("attempts-exhausted", header(p, ParkedHeaders.REASON));
+      assertEquals("7", header(p, ParkedHeaders.ATTEMPTS), "6 with its poll, then one alone");
+      assertTrue(header(p, ParkedHeaders.ERROR).contains("could not serialize access"));
+      until("offsets committed", 20_000, () -> f.uncommitted() == 0);
+      until("ready again", 10_000, () -> !webhooksReadiness().contains("webhook_deliveries"));
+    } finally {
+      f.execute("DROP TRIGGER test_conflicts ON webhook_deliveries");
+      f.execute("DROP FUNCTION test_conflicts()");
+    }
   }
 
   @Test
@@ -424,6 +559,26 @@ class WebhooksVerticleTest {
     assertEquals("succeeded", again.status());
     assertEquals(1, r.received(), "a succeeded delivery is never sent again");
     assertFalse(r.requests.isEmpty());
+  }
+
+  @Test
+  void deliverNowLeavesARowWhoseLeaseAnotherWorkerHoldsAlone() {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "nothing.matches");
+    f.deploy(f.config());
+    UUID eventId = UUID.randomUUID();
+    // as another worker's claim leaves it while that worker's attempt runs
+    f.execute("INSERT INTO webhook_deliveries (subscription_id, tenant_id, event_id, event_type, body, occurred_at, "
+        + "next_attempt_at, lease_token) VALUES ('" + sub + "', '" + tenant + "', '" + eventId + "', 'webhook.test', "
+        + "'{}', now(), now() + interval '1 minute', gen_random_uuid())");
+    long id = f.count("SELECT id FROM webhook_deliveries WHERE event_id = '" + eventId + "'");
+    DeliveryOutcome outcome = (DeliveryOutcome) await(f.vertx.eventBus().request(
+        WebhookAddresses.DELIVER_NOW, new DeliveryRequest(id, tenant.toString()))).body();
+    assertEquals("pending", outcome.status());
+    assertEquals(0, outcome.attempts());
+    sleep(300);
+    assertEquals(0, r.received());
   }
 
   @Test
@@ -600,5 +755,155 @@ class WebhooksVerticleTest {
     r.status = n -> 200;
     until("all 5 delivered after a trial closes the circuit", 30_000, () -> rows(sub, "succeeded") == 5);
     until("backlog 0", 3 * WebhooksVerticle.BACKLOG_PERIOD_MS, () -> backlogGauge() == 0);
+  }
+
+  // ---- the lease covers the whole attempt
+
+  private double leaseLost(boolean sent) {
+    var c = meters.find("gridline.webhooks.lease.lost").tag("sent", String.valueOf(sent)).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  private String deliveryOf(UUID subscription, String column) {
+    return f.text("SELECT " + column + " FROM webhook_deliveries WHERE subscription_id = '" + subscription + "'");
+  }
+
+  @Test
+  void aDnsLookupSlowerThanTheLeaseTimesOutInsteadOfSendingAfterAnotherWorkerDid() {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "*");
+    // the first lookup hangs longer than a whole lease (dns 1 s + timeout 1 s + 5 s), as a dead resolver does; the
+    // others answer at once. Both workers share it.
+    AtomicBoolean first = new AtomicBoolean(true);
+    AtomicBoolean slowLookupReturned = new AtomicBoolean();
+    WebhookTargets.Resolver slowOnce = host -> {
+      if (first.compareAndSet(true, false)) {
+        sleep(10_000);
+        slowLookupReturned.set(true);
+      }
+      return InetAddress.getAllByName(host);
+    };
+    double lostSent = leaseLost(true);
+    f.deployInstances(f.config(), 2, () -> new WebhooksVerticle(slowOnce));
+    f.send(f.event(tenant, "device.online", 31));
+    until("succeeded", 30_000, () -> rows(sub, "succeeded") == 1);
+    until("the slow lookup returned", 20_000, slowLookupReturned::get);
+    sleep(1_000);
+
+    assertEquals(1, r.received(), "sent once: the attempt whose lookup hung never sent it");
+    assertEquals(1, r.successes.size());
+    assertEquals(1, rows(sub, "succeeded"));
+    // the lookup that timed out was a failed attempt of its own (retried at once by either worker)
+    assertEquals("2", deliveryOf(sub, "attempts"));
+    assertEquals(lostSent, leaseLost(true));
+  }
+
+  @Test
+  void aSlowOutcomeWriteKeepsItsLeaseSoTheOtherWorkerDoesNotSendAgain() {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "*");
+    // marking a delivery succeeded waits 10 s (longer than a whole lease, 7 s) before it even locks the row: only the
+    // lease, renewed meanwhile, keeps the other worker from claiming and sending it again
+    f.execute("CREATE FUNCTION test_slow_success() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        + "IF current_query() LIKE '%status = ''succeeded''%' THEN PERFORM pg_sleep(10); END IF; RETURN NULL; END $$");
+    f.execute("CREATE TRIGGER test_slow_success BEFORE UPDATE ON webhook_deliveries FOR EACH STATEMENT "
+        + "EXECUTE FUNCTION test_slow_success()");
+    try {
+      double lostSent = leaseLost(true);
+      f.deployInstances(f.config(), 2);
+      f.send(f.event(tenant, "device.online", 32));
+      until("sent", 20_000, () -> r.received() == 1);
+      until("succeeded", 30_000, () -> rows(sub, "succeeded") == 1);
+      sleep(1_000);
+
+      assertEquals(1, r.received(), "sent once");
+      assertEquals(1, rows(sub, "succeeded"));
+      assertEquals("1", deliveryOf(sub, "attempts"));
+      assertNull(deliveryOf(sub, "lease_token"));
+      assertEquals(lostSent, leaseLost(true));
+    } finally {
+      f.execute("DROP TRIGGER test_slow_success ON webhook_deliveries");
+      f.execute("DROP FUNCTION test_slow_success()");
+    }
+  }
+
+  @Test
+  void aSuccessAfterTheLeaseWasTakenOverIsNotRecordedAndCountsAsAPossibleDuplicate() {
+    Receiver r = receiver(n -> 200, 500);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, r.url(), "s", "*");
+    double lostSent = leaseLost(true);
+    double succeeded = deliveries("succeeded");
+    f.deploy(f.config());
+    f.send(f.event(tenant, "device.online", 33));
+    until("the receiver holds the request", 20_000, () -> r.received() == 1);
+    // what another worker's claim does once a lease ran out: a new token (and the row due at once, so it is sent again)
+    f.execute("UPDATE webhook_deliveries SET lease_token = gen_random_uuid(), next_attempt_at = now() + interval "
+        + "'2 seconds' WHERE subscription_id = '" + sub + "'");
+    until("the first answer", 20_000, () -> r.requests.size() == 1);
+    until("counted as a possible duplicate", 10_000, () -> leaseLost(true) == lostSent + 1);
+    assertEquals("pending", deliveryOf(sub, "status"), "not marked succeeded over the row's new owner");
+    assertEquals("0", deliveryOf(sub, "attempts"));
+    assertEquals(succeeded, deliveries("succeeded"));
+
+    // the row's owner never came: after its lease the row is claimed again and sent again, with the same delivery id
+    until("succeeded", 20_000, () -> rows(sub, "succeeded") == 1);
+    assertEquals(2, r.received());
+    assertEquals(r.requests.get(0).header("X-Gridline-Delivery"), r.requests.get(1).header("X-Gridline-Delivery"));
+  }
+
+  // ---- meters: bounded, and no list of tenants' hosts
+
+  private static String endpointTag(Receiver r) {
+    return EndpointGate.tagOf("http://localhost:" + r.port());
+  }
+
+  @Test
+  void metricsTagEndpointsByHashAndForgetThoseWhoseSubscriptionIsDeactivatedOrDeleted() {
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Metrics.addRegistry(prometheus);
+    try {
+      Receiver a = receiver(n -> 200, 0);
+      Receiver b = receiver(n -> 200, 0);
+      UUID tenant = f.tenant();
+      UUID subA = f.subscribe(tenant, "http://localhost:" + a.port() + "/a", "s", "*");
+      UUID subB = f.subscribe(tenant, "http://localhost:" + b.port() + "/b", "s", "*");
+      f.deploy(f.config().put("webhooks.endpoint-idle-ms", 3_600_000)); // only the subscriptions' state forgets here
+      f.send(f.event(tenant, "device.online", 51));
+      until("both delivered", 20_000, () -> rows(subA, "succeeded") == 1 && rows(subB, "succeeded") == 1);
+
+      String scrape = prometheus.scrape();
+      assertTrue(scrape.contains("gridline_webhooks_circuit{endpoint=\"" + endpointTag(a) + "\""), scrape);
+      assertTrue(scrape.contains("gridline_webhooks_circuit{endpoint=\"" + endpointTag(b) + "\""), scrape);
+      for (String secret : List.of("localhost", ":" + a.port(), ":" + b.port(), "/a\"", "/b\"")) {
+        assertFalse(scrape.contains(secret), "/metrics shows " + secret);
+      }
+
+      f.execute("UPDATE webhook_subscriptions SET active = false WHERE id = '" + subA + "'"); // as PUT active=false
+      f.execute("DELETE FROM webhook_subscriptions WHERE id = '" + subB + "'");
+      until("both gauges removed", 3 * WebhooksVerticle.BACKLOG_PERIOD_MS,
+          () -> !prometheus.scrape().contains("gridline_webhooks_circuit{"));
+    } finally {
+      Metrics.removeRegistry(prometheus);
+    }
+  }
+
+  @Test
+  void anIdleEndpointsGaugeIsRemovedAndComesBackWithItsNextDelivery() {
+    Receiver r = receiver(n -> 200, 0);
+    UUID tenant = f.tenant();
+    UUID sub = f.subscribe(tenant, "http://localhost:" + r.port() + "/idle", "s", "*");
+    f.deploy(f.config().put("webhooks.endpoint-idle-ms", 1_000));
+    f.send(f.event(tenant, "device.online", 52));
+    until("delivered", 20_000, () -> rows(sub, "succeeded") == 1);
+    Supplier<Boolean> gauged = () -> meters.find("gridline.webhooks.circuit").tag("endpoint", endpointTag(r)).gauge()
+        != null;
+    assertTrue(gauged.get());
+    until("forgotten once idle", 3 * WebhooksVerticle.BACKLOG_PERIOD_MS, () -> !gauged.get());
+    f.send(f.event(tenant, "device.online", 52));
+    until("delivered again", 20_000, () -> rows(sub, "succeeded") == 2);
+    assertTrue(gauged.get());
   }
 }
