@@ -89,6 +89,10 @@ record TelemetryPayload(long timestamp, byte[] data) {
       if (n instanceof Double || n instanceof Float) {
         throw new Rejection(Reasons.BAD_TIMESTAMP, "\"timestamp\" must be whole epoch milliseconds: " + n);
       }
+      if (n instanceof java.math.BigInteger) {
+        // longValue() would keep the low 64 bits: 2^64 + a plausible time would pass as that time
+        throw new Rejection(Reasons.BAD_TIMESTAMP, "\"timestamp\" is out of range");
+      }
       millis = n.longValue();
     } else if (value instanceof String s) {
       try {

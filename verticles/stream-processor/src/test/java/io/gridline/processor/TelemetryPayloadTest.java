@@ -54,6 +54,9 @@ class TelemetryPayloadTest {
       "{\"timestamp\":\"2026-02-30T10:00:00Z\",\"data\":\"00\"}|bad-timestamp",
       "{\"timestamp\":1795000000,\"data\":\"00\"}|bad-timestamp",
       "{\"timestamp\":99999999999999999999999,\"data\":\"00\"}|bad-timestamp",
+      // 2^64 + 1795000000000: its low 64 bits are a plausible time
+      "{\"timestamp\":18446745868709551616,\"data\":\"00\"}|bad-timestamp",
+      "{\"timestamp\":\"\\u0000\",\"data\":\"00D7024E01F4\"}|bad-timestamp",
       "{\"timestamp\":\"+999999999-12-31T23:59:59Z\",\"data\":\"00\"}|bad-timestamp",
       "{\"timestamp\":1795000000000}|bad-hex",
       "{\"timestamp\":1795000000000,\"data\":12}|bad-hex",
