@@ -52,7 +52,8 @@ public final class Failures {
       return true;
     }
     String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-    return message.contains("connection refused") || message.contains("connection reset")
+    // a pool whose connections are all busy and whose wait queue is full: the store is saturated, not the record wrong
+    return message.contains("max wait queue size") || message.contains("connection refused") || message.contains("connection reset")
         || message.contains("connection was closed") || message.contains("pool closed")
         || message.contains("timeout") || message.contains("timed out");
   }

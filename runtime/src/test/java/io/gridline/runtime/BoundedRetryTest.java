@@ -38,6 +38,8 @@ class BoundedRetryTest {
     assertEquals(Failures.Kind.UNAVAILABLE, Failures.kind(new ConnectException("Connection refused")));
     assertEquals(Failures.Kind.PERMANENT, Failures.kind(new RuntimeException("wrapped", pg("22001"))));
     assertEquals(Failures.Kind.UNAVAILABLE, Failures.kind(new org.apache.kafka.common.errors.NetworkException("x")));
+    assertEquals(Failures.Kind.UNAVAILABLE, Failures.kind(new io.vertx.core.VertxException(
+        "Connection pool reached max wait queue size of 1024")));
     // an exception nobody expected is retried a bounded number of times, never forever
     assertEquals(Failures.Kind.TRANSIENT, Failures.kind(new NullPointerException()));
     assertEquals(Failures.Kind.TRANSIENT, Failures.kind(new IllegalStateException("bug")));

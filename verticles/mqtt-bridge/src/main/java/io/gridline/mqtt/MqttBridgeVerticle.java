@@ -31,6 +31,9 @@ public final class MqttBridgeVerticle extends VerticleBase {
   public static final VerticleSpec SPEC = new VerticleSpec("mqtt-bridge",
       Set.of(Store.KAFKA, Store.POSTGRES, Store.REDIS), MqttBridgeVerticle::new);
   static final String KAFKA_CHECK = "verticle.mqtt-bridge.kafka";
+  /** Client misbehaviour the Vert.x MQTT server reports by throwing: a device can provoke it at will. */
+  private static final io.gridline.runtime.LogThrottle clientErrors =
+      new io.gridline.runtime.LogThrottle(org.slf4j.LoggerFactory.getLogger(MqttBridgeVerticle.class), 20);
 
   private Pool pool;
   private KafkaProducer<String, Buffer> producer;
@@ -44,6 +47,11 @@ public final class MqttBridgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    // A client that keeps sending after the bridge closed its connection (a refused publish, a take-over) makes the
+    // Vert.x MQTT server throw for each packet already on its way ("CONNECT not sent yet"): a line within a budget, not
+    // an error with a stack trace per packet
+    context.exceptionHandler(err -> clientErrors.warn("mqtt-bridge: a client's packet was dropped: {}",
+        io.gridline.runtime.UntrustedText.forLog(err.getMessage())));
     GridlineConfig config = GridlineConfig.of(config());
     MqttSettings configured = MqttSettings.from(config);
     Optional<UpstreamSettings> upstreamSettings = UpstreamSettings.from(config, configured.maxPayloadBytes());

@@ -17,19 +17,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where undecodable input goes: Kafka {@code gridline.telemetry.dlq} (for other consumers) and the bounded
  * {@code telemetry_dlq} table (for the tenant's operators via the API), counted by reason
- * ({@code gridline_processor_rejected_total{reason}}). The table keeps the newest rows per tenant, by count here and
- * by age in {@link #pruneOld()}.
+ * ({@code gridline_processor_rejected_total{reason}}). The table keeps the newest rows per tenant, by count in
+ * {@link #trimTenants()} (every second) and by age in {@link #pruneOld()}.
  */
 final class DeadLetters {
-  private static final String INSERT = "INSERT INTO telemetry_dlq (tenant_id, mac, reason, detail, topic, payload, received_at) "
-      + "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
   // rows of the tenant beyond the newest N (the index on (tenant_id, id DESC) finds the cut-off)
   private static final String TRIM_TENANT = "DELETE FROM telemetry_dlq WHERE tenant_id = $1 AND id <= "
       + "(SELECT id FROM telemetry_dlq WHERE tenant_id = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)";
@@ -42,15 +44,21 @@ final class DeadLetters {
 
   private final KafkaProducer<String, Buffer> producer;
   private final Pool pool;
+  private final DeadLetterRows rows;
   private final int maxRowsPerTenant;
   private final Duration maxAge;
   private final MeterRegistry meters;
   private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+  /** Stands for the rows without a tenant (unknown devices) in {@link #untrimmed}. */
+  private static final UUID NO_TENANT = new UUID(0, 0);
+  /** Tenants that received rows since the last {@link #trimTenants()}. */
+  private final Set<UUID> untrimmed = new HashSet<>();
 
-  DeadLetters(KafkaProducer<String, Buffer> producer, Pool pool, int maxRowsPerTenant, Duration maxAge,
-      MeterRegistry meters) {
+  DeadLetters(KafkaProducer<String, Buffer> producer, Pool pool, DeadLetterRows rows, int maxRowsPerTenant,
+      Duration maxAge, MeterRegistry meters) {
     this.producer = producer;
     this.pool = pool;
+    this.rows = rows;
     this.maxRowsPerTenant = maxRowsPerTenant;
     this.maxAge = maxAge;
     this.meters = meters;
@@ -74,14 +82,32 @@ final class DeadLetters {
   private Future<Void> store(TelemetryRejected r) {
     UUID tenant = r.tenantId() == null ? null : UUID.fromString(r.tenantId());
     OffsetDateTime received = OffsetDateTime.ofInstant(Instant.ofEpochMilli(r.receivedAt()), ZoneOffset.UTC);
-    Tuple row = Tuple.of(tenant, UntrustedText.storable(r.mac(), MAX_MAC_CHARS), r.reason(),
-        UntrustedText.storable(r.detail() == null ? "" : r.detail(), MAX_DETAIL_CHARS),
-        UntrustedText.storable(r.topic() == null ? "" : r.topic(), MAX_TOPIC_CHARS), Buffer.buffer(r.payload()), received);
-    return pool.preparedQuery(INSERT).execute(row)
-        .compose(v -> tenant == null
-            ? pool.preparedQuery(TRIM_UNKNOWN).execute(Tuple.of(maxRowsPerTenant))
-            : pool.preparedQuery(TRIM_TENANT).execute(Tuple.of(tenant, maxRowsPerTenant)))
-        .mapEmpty();
+    return rows.add(tenant, UntrustedText.storable(r.mac(), MAX_MAC_CHARS), r.reason(),
+            UntrustedText.storable(r.detail() == null ? "" : r.detail(), MAX_DETAIL_CHARS),
+            UntrustedText.storable(r.topic() == null ? "" : r.topic(), MAX_TOPIC_CHARS), Buffer.buffer(r.payload()),
+            received)
+        .onSuccess(v -> untrimmed.add(tenant == null ? NO_TENANT : tenant));
+  }
+
+  /**
+   * Cuts each tenant that received dead letters since the last call back to its newest rows. Once a second rather than
+   * after every insert: the cut scans past the rows it keeps, and a device flooding the DLQ made every one of its
+   * inserts pay that scan (the processor fell to a few hundred records a second). Between two cuts a tenant may hold
+   * one second's rows more than the bound.
+   */
+  Future<Void> trimTenants() {
+    if (untrimmed.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<UUID> tenants = new ArrayList<>(untrimmed);
+    untrimmed.clear();
+    List<Future<?>> cuts = new ArrayList<>(tenants.size());
+    for (UUID tenant : tenants) {
+      cuts.add(tenant == NO_TENANT
+          ? pool.preparedQuery(TRIM_UNKNOWN).execute(Tuple.of(maxRowsPerTenant))
+          : pool.preparedQuery(TRIM_TENANT).execute(Tuple.of(tenant, maxRowsPerTenant)));
+    }
+    return Future.join(cuts).mapEmpty();
   }
 
   /** Deletes rows older than the configured age. */

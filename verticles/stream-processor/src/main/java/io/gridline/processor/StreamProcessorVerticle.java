@@ -69,7 +69,8 @@ public final class StreamProcessorVerticle extends VerticleBase {
           return null;
         }))
         .compose(v -> {
-          DeadLetters deadLetters = new DeadLetters(producer, pool, settings.dlqMaxRowsPerTenant(), settings.dlqMaxAge(), meters);
+          DeadLetters deadLetters = new DeadLetters(producer, pool, new DeadLetterRows(vertx, pool),
+              settings.dlqMaxRowsPerTenant(), settings.dlqMaxAge(), meters);
           TelemetryHandler handler = new TelemetryHandler(devices, models, datapoints,
               new EventThrottle(settings.eventsPerDeviceIntervalMs()), deadLetters, producer, meters);
           BoundedRetry retry = new BoundedRetry(vertx, new BoundedRetry.Policy(settings.maxAttempts(), 100, 5_000));
@@ -78,6 +79,7 @@ public final class StreamProcessorVerticle extends VerticleBase {
           timers.add(vertx.setPeriodic(settings.commitIntervalMs(), id -> intake.commit()));
           timers.add(vertx.setPeriodic(settings.modelsRefreshMs(), id -> models.reload()));
           timers.add(vertx.setPeriodic(60_000, id -> deadLetters.pruneOld()));
+          timers.add(vertx.setPeriodic(1_000, id -> deadLetters.trimTenants()));
           Readiness.of(vertx).register(READINESS_CHECK, () -> intake.assigned()
               ? Future.succeededFuture()
               : Future.failedFuture("waiting for Kafka partitions of " + Topics.TELEMETRY_RAW));

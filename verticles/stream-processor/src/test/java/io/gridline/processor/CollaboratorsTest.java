@@ -55,11 +55,13 @@ class CollaboratorsTest {
     GridlineConfig config = GridlineConfig.of(fx.config());
     KafkaProducer<String, Buffer> producer = KafkaClients.producer(fx.vertx, config, "dlq-test");
     try {
-      DeadLetters dlq = new DeadLetters(producer, fx.db, 2, Duration.ofDays(1), new SimpleMeterRegistry());
+      DeadLetters dlq = new DeadLetters(producer, fx.db, new DeadLetterRows(fx.vertx, fx.db), 2, Duration.ofDays(1),
+          new SimpleMeterRegistry());
       for (int i = 0; i < 4; i++) {
         await(dlq.reject(new TelemetryRejected(tenant.toString(), "aa:bb:cc:dd:ee:01", "bad-hex", "n" + i, "t",
             new byte[] {1}, System.currentTimeMillis())));
       }
+      await(dlq.trimTenants()); // the verticle runs it every second
       var details = await(fx.db.preparedQuery("SELECT detail FROM telemetry_dlq WHERE tenant_id = $1 ORDER BY id")
           .execute(Tuple.of(tenant)));
       assertEquals(2, details.size());

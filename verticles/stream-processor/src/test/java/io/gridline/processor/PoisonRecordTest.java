@@ -132,6 +132,26 @@ class PoisonRecordTest {
     Waits.until("nothing left in flight", 10_000, () -> inFlight() == 0);
   }
 
+  @Test
+  void theDeadLetterTableKeepsTheNewestRowsOfEachTenant() {
+    fx.deploy(fx.config().put("processor.dlq-max-rows-per-tenant", 5));
+    String mac = randomMac();
+    fx.device(tenant, mac, new JsonObject());
+    String t = topic(mac, 1, 2);
+    RecordMetadata last = null;
+    for (int i = 0; i < 30; i++) {
+      last = fx.publish(mac, t, payload(System.currentTimeMillis() - 60_000, "0" + i)); // odd hex: bad-hex
+    }
+    RecordMetadata end = last;
+    Waits.until("offsets committed past the dead letters", 30_000, () -> fx.committedOffset(end) > end.offset());
+    Waits.until("the tenant's rows cut to the newest 5", 10_000, () -> await(fx.db.preparedQuery(
+        "SELECT count(*) FROM telemetry_dlq WHERE tenant_id = $1").execute(Tuple.of(tenant))).iterator().next()
+        .getLong(0) == 5);
+    var kept = await(fx.db.preparedQuery("SELECT detail FROM telemetry_dlq WHERE tenant_id = $1 ORDER BY id")
+        .execute(Tuple.of(tenant)));
+    assertEquals(5, kept.size());
+  }
+
   private ConsumerRecord<String, byte[]> awaitParked(String mac) {
     Waits.until("the record parked", 30_000,
         () -> fx.records(Topics.TELEMETRY_PARKED).stream().anyMatch(r -> mac.equals(r.key())));
