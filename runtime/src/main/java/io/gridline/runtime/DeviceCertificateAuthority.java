@@ -198,46 +198,14 @@ public final class DeviceCertificateAuthority {
    * connection (serverAuth and clientAuth): each node of the clustered event bus accepts and opens connections.
    */
   public Issued issueNode(String nodeName) {
-    try {
-      KeyPair pair = newKeyPair();
-      X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "Gridline")
-          .addRDN(BCStyle.CN, nodeName).build();
-      Instant now = Instant.now();
-      JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCert, serial(),
-          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(DEVICE_VALIDITY)), toPrincipal(subject),
-          pair.getPublic())
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-              new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
-          .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()))
-          .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
-      return issued(sign(builder, caKey), pair);
-    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
-      throw new IllegalStateException("cannot issue a node certificate for " + nodeName, e);
-    }
+    return issueLeaf(name(nodeName, true), List.of(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth),
+        List.of(), "a node certificate for " + nodeName);
   }
 
   /** A new key pair and a client certificate for {@code clientId} (CN), signed by this CA. CPU-bound: not on an event loop. */
   public Issued issue(String clientId) {
-    try {
-      KeyPair pair = newKeyPair();
-      X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, clientId).build();
-      Instant now = Instant.now();
-      JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCert, serial(),
-          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(DEVICE_VALIDITY)), toPrincipal(subject), pair.getPublic())
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
-          .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()))
-          .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
-      X509Certificate cert = sign(builder, caKey);
-      return issued(cert, pair);
-    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
-      throw new IllegalStateException("cannot issue a certificate for " + clientId, e);
-    }
+    return issueLeaf(name(clientId, false), List.of(KeyPurposeId.id_kp_clientAuth), List.of(),
+        "a certificate for " + clientId);
   }
 
   /**
@@ -248,27 +216,42 @@ public final class DeviceCertificateAuthority {
     if (dnsNames.isEmpty()) {
       throw new IllegalArgumentException("a server certificate needs at least one DNS name");
     }
+    List<GeneralName> names = new ArrayList<>();
+    dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
+    ipAddresses.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
+    return issueLeaf(name(dnsNames.get(0), true), List.of(KeyPurposeId.id_kp_serverAuth), names,
+        "a server certificate for " + dnsNames);
+  }
+
+  private static X500Name name(String commonName, boolean organisation) {
+    X500NameBuilder builder = new X500NameBuilder(BCStyle.INSTANCE);
+    if (organisation) {
+      builder.addRDN(BCStyle.O, "Gridline");
+    }
+    return builder.addRDN(BCStyle.CN, commonName).build();
+  }
+
+  /** One end-entity certificate: a fresh EC P-256 key, {@link #DEVICE_VALIDITY}, the given uses and alternative names. */
+  private Issued issueLeaf(X500Name subject, List<KeyPurposeId> uses, List<GeneralName> alternativeNames, String what) {
     try {
       KeyPair pair = newKeyPair();
-      X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "Gridline")
-          .addRDN(BCStyle.CN, dnsNames.get(0)).build();
-      List<GeneralName> names = new ArrayList<>();
-      dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
-      ipAddresses.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
       Instant now = Instant.now();
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCert, serial(),
-          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(DEVICE_VALIDITY)), toPrincipal(subject), pair.getPublic())
+          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(DEVICE_VALIDITY)), toPrincipal(subject),
+          pair.getPublic())
           .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
           .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-          .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)))
-          .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()))
+          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(uses.toArray(KeyPurposeId[]::new)));
+      if (!alternativeNames.isEmpty()) {
+        builder.addExtension(Extension.subjectAlternativeName, false,
+            new GeneralNames(alternativeNames.toArray(GeneralName[]::new)));
+      }
+      builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()))
           .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
-      X509Certificate cert = sign(builder, caKey);
-      return issued(cert, pair);
+      return issued(sign(builder, caKey), pair);
     } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
-      throw new IllegalStateException("cannot issue a server certificate for " + dnsNames, e);
+      throw new IllegalStateException("cannot issue " + what, e);
     }
   }
 
