@@ -117,8 +117,7 @@ class CommandRoutingTest {
   void aCommandPostedOnOneNodeReachesTheDeviceConnectedToTheOther() throws Exception {
     String mac = randomMac();
     String clientId = "f2-" + mac.replace(":", "");
-    long id = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/devices", writeKey,
-        new JsonObject().put("kind", "mqtt").put("externalId", mac).put("name", "relay")))).getLong("id");
+    long id = createMqttDevice(mac, "relay");
     String secret = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/devices/" + id + "/credentials", writeKey, null)))
         .getString("secret");
     String commands = "/api/v1/devices/" + id + "/commands";
@@ -163,8 +162,7 @@ class CommandRoutingTest {
   void aPersistentSessionKeepsItsSubscriptionAcrossAReconnect() throws Exception {
     String mac = randomMac();
     String clientId = "f2-" + mac.replace(":", "");
-    long id = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/devices", writeKey,
-        new JsonObject().put("kind", "mqtt").put("externalId", mac).put("name", "persistent")))).getLong("id");
+    long id = createMqttDevice(mac, "persistent");
     String secret = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/devices/" + id + "/credentials", writeKey, null)))
         .getString("secret");
     String commands = "/api/v1/devices/" + id + "/commands";
@@ -232,8 +230,7 @@ class CommandRoutingTest {
   void aCertificateIssuedThroughTheApiConnectsOverMtlsPublishesAndReceivesCommands() throws Exception {
     String mac = randomMac();
     String clientId = "f2-" + mac.replace(":", "");
-    long id = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/devices", writeKey,
-        new JsonObject().put("kind", "mqtt").put("externalId", mac).put("name", "mtls")))).getLong("id");
+    long id = createMqttDevice(mac, "mtls");
     JsonObject issued = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/devices/" + id + "/certificate", writeKey,
         null)));
 
@@ -268,8 +265,7 @@ class CommandRoutingTest {
   void revokingACertificateOnOneNodeEndsTheSessionItOpenedOnTheOther() throws Exception {
     String mac = randomMac();
     String clientId = "f2-" + mac.replace(":", "");
-    long id = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/devices", writeKey,
-        new JsonObject().put("kind", "mqtt").put("externalId", mac).put("name", "revoked")))).getLong("id");
+    long id = createMqttDevice(mac, "revoked");
     JsonObject issued = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/devices/" + id + "/certificate",
         writeKey, null)));
     MqttClient device = mtls(clientId, issued);
@@ -293,6 +289,12 @@ class CommandRoutingTest {
         () -> mtls(clientId, issued));
     assertEquals(5, refused.getReasonCode());
     device.close();
+  }
+
+  /** Registers an mqtt device through node A's api; its id. */
+  private static long createMqttDevice(String mac, String name) {
+    return TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/devices", writeKey,
+        new JsonObject().put("kind", "mqtt").put("externalId", mac).put("name", name)))).getLong("id");
   }
 
   private static String randomMac() {
