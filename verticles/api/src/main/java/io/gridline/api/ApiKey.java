@@ -1,5 +1,7 @@
 package io.gridline.api;
 
+import io.gridline.api.http.Caller;
+import io.gridline.api.http.Timestamps;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.time.OffsetDateTime;
@@ -7,7 +9,7 @@ import java.util.Locale;
 import java.util.UUID;
 
 /** A tenant API key as stored: never the token itself, only its hash (kept in the table, not here). */
-record ApiKey(UUID id, UUID tenantId, String name, Caller.Role role, OffsetDateTime createdAt,
+public record ApiKey(UUID id, UUID tenantId, String name, Caller.Role role, OffsetDateTime createdAt,
     OffsetDateTime lastUsedAt, OffsetDateTime revokedAt) {
   static final String COLUMNS = "id, tenant_id, name, role, created_at, last_used_at, revoked_at";
 

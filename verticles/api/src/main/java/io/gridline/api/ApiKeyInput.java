@@ -1,5 +1,7 @@
 package io.gridline.api;
 
+import io.gridline.api.http.Caller;
+import io.gridline.api.http.Validation;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

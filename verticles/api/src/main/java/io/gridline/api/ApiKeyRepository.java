@@ -1,5 +1,9 @@
 package io.gridline.api;
 
+import io.gridline.api.http.Caller;
+import io.gridline.api.http.Page;
+import io.gridline.api.http.Problem;
+import io.gridline.api.http.SqlStates;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
@@ -14,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** SQL for {@code api_keys}. Tokens never reach this class's tables: only their SHA-256 does. */
-final class ApiKeyRepository {
+public final class ApiKeyRepository {
   /** How stale {@code last_used_at} may get: one write per key per minute, whatever the request rate. */
   static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
   private static final Logger log = LoggerFactory.getLogger(ApiKeyRepository.class);
@@ -48,7 +52,7 @@ final class ApiKeyRepository {
   }
 
   /** Revoked keys are found too, so the caller can say why a key no longer works. */
-  Future<Optional<ApiKey>> findByHash(byte[] tokenHash) {
+  public Future<Optional<ApiKey>> findByHash(byte[] tokenHash) {
     return pool.preparedQuery("SELECT " + ApiKey.COLUMNS + " FROM api_keys WHERE token_hash = $1")
         .execute(Tuple.of(Buffer.buffer(tokenHash)))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(ApiKey.from(rows.iterator().next())));
@@ -58,7 +62,7 @@ final class ApiKeyRepository {
    * Refreshes {@code last_used_at} when it is older than {@link #LAST_USED_RESOLUTION}. Fire-and-forget: the request
    * never waits for it, and the conditional UPDATE keeps concurrent requests from writing the row more than once.
    */
-  void recordUse(ApiKey key) {
+  public void recordUse(ApiKey key) {
     OffsetDateTime last = key.lastUsedAt();
     if (last != null && last.isAfter(OffsetDateTime.now().minus(LAST_USED_RESOLUTION))) {
       return;

@@ -1,5 +1,8 @@
 package io.gridline.api;
 
+import io.gridline.api.http.ApiRouter;
+import io.gridline.api.http.Authenticator;
+import io.gridline.api.http.OpenApiDocument;
 import io.gridline.codecs.Codecs;
 import io.gridline.runtime.GridlineConfig;
 import io.gridline.runtime.Listeners;

@@ -4,6 +4,14 @@ import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 
+import io.gridline.api.http.Access;
+import io.gridline.api.http.Caller;
+import io.gridline.api.http.Endpoints;
+import io.gridline.api.http.Page;
+import io.gridline.api.http.PathIds;
+import io.gridline.api.http.Problem;
+import io.gridline.api.http.Respond;
+import io.gridline.api.http.Timestamps;
 import io.gridline.contracts.registry.DeviceChanged.Change;
 import io.gridline.runtime.DeviceCertificateAuthority;
 import io.gridline.runtime.ExternalIds;

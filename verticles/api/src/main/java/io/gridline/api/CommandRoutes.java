@@ -2,6 +2,13 @@ package io.gridline.api;
 
 import static io.vertx.core.http.HttpMethod.POST;
 
+import io.gridline.api.http.Access;
+import io.gridline.api.http.Bodies;
+import io.gridline.api.http.Caller;
+import io.gridline.api.http.Endpoints;
+import io.gridline.api.http.PathIds;
+import io.gridline.api.http.Problem;
+import io.gridline.api.http.Respond;
 import io.gridline.contracts.mqtt.CommandResult;
 import io.gridline.contracts.mqtt.DeviceCommand;
 import io.gridline.contracts.mqtt.MqttOwnership;

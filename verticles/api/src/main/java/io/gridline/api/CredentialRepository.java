@@ -1,5 +1,6 @@
 package io.gridline.api;
 
+import io.gridline.api.http.Problem;
 import io.gridline.runtime.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

@@ -2,6 +2,11 @@ package io.gridline.api;
 
 import static io.vertx.core.http.HttpMethod.POST;
 
+import io.gridline.api.http.Access;
+import io.gridline.api.http.Caller;
+import io.gridline.api.http.Endpoints;
+import io.gridline.api.http.PathIds;
+import io.gridline.api.http.Respond;
 import io.gridline.contracts.registry.DeviceChanged.Change;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

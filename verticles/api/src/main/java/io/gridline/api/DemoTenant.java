@@ -1,5 +1,6 @@
 package io.gridline.api;
 
+import io.gridline.api.http.Caller;
 import io.gridline.contracts.registry.DeviceChanged.Change;
 import io.gridline.runtime.ExternalIds;
 import io.gridline.runtime.Tokens;

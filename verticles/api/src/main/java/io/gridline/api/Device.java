@@ -1,5 +1,6 @@
 package io.gridline.api;
 
+import io.gridline.api.http.Timestamps;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.time.OffsetDateTime;

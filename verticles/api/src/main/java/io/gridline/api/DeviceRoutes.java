@@ -5,6 +5,14 @@ import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 import static io.vertx.core.http.HttpMethod.PUT;
 
+import io.gridline.api.http.Access;
+import io.gridline.api.http.Bodies;
+import io.gridline.api.http.Caller;
+import io.gridline.api.http.Endpoints;
+import io.gridline.api.http.Page;
+import io.gridline.api.http.PathIds;
+import io.gridline.api.http.Respond;
+import io.gridline.api.http.Validation;
 import io.gridline.contracts.registry.DeviceChanged.Change;
 import io.gridline.runtime.ExternalIds;
 import io.vertx.core.Future;

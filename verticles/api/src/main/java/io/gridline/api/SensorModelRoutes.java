@@ -4,6 +4,11 @@ import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 import static io.vertx.core.http.HttpMethod.PUT;
 
+import io.gridline.api.http.Access;
+import io.gridline.api.http.Bodies;
+import io.gridline.api.http.Endpoints;
+import io.gridline.api.http.Page;
+import io.gridline.api.http.Respond;
 import io.gridline.contracts.telemetry.TelemetryAddresses;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.ext.web.RoutingContext;

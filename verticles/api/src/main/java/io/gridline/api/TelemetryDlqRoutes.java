@@ -2,6 +2,12 @@ package io.gridline.api;
 
 import static io.vertx.core.http.HttpMethod.GET;
 
+import io.gridline.api.http.Access;
+import io.gridline.api.http.Caller;
+import io.gridline.api.http.Endpoints;
+import io.gridline.api.http.Page;
+import io.gridline.api.http.Respond;
+import io.gridline.api.http.Timestamps;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

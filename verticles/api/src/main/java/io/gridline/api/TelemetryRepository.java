@@ -1,5 +1,7 @@
 package io.gridline.api;
 
+import io.gridline.api.http.Problem;
+import io.gridline.api.http.SqlStates;
 import io.gridline.runtime.GridlineConfig;
 import io.gridline.runtime.Store;
 import io.gridline.runtime.StoreClients;

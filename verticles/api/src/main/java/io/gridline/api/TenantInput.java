@@ -1,5 +1,6 @@
 package io.gridline.api;
 
+import io.gridline.api.http.Validation;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;

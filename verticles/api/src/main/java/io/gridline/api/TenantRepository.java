@@ -1,5 +1,8 @@
 package io.gridline.api;
 
+import io.gridline.api.http.Page;
+import io.gridline.api.http.Problem;
+import io.gridline.api.http.SqlStates;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;

@@ -5,6 +5,12 @@ import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 import static io.vertx.core.http.HttpMethod.PUT;
 
+import io.gridline.api.http.Access;
+import io.gridline.api.http.Bodies;
+import io.gridline.api.http.Endpoints;
+import io.gridline.api.http.Page;
+import io.gridline.api.http.PathIds;
+import io.gridline.api.http.Respond;
 import io.vertx.ext.web.RoutingContext;
 
 /** {@code /api/v1/tenants}: the operator manages tenants with the admin key. */

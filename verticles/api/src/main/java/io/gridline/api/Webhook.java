@@ -1,5 +1,6 @@
 package io.gridline.api;
 
+import io.gridline.api.http.Timestamps;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

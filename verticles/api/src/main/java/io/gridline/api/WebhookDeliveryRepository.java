@@ -1,5 +1,7 @@
 package io.gridline.api;
 
+import io.gridline.api.http.Page;
+import io.gridline.api.http.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;

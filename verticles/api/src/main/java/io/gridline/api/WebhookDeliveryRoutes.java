@@ -3,6 +3,15 @@ package io.gridline.api;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 
+import io.gridline.api.http.Access;
+import io.gridline.api.http.Caller;
+import io.gridline.api.http.Endpoints;
+import io.gridline.api.http.Page;
+import io.gridline.api.http.PathIds;
+import io.gridline.api.http.Problem;
+import io.gridline.api.http.Respond;
+import io.gridline.api.http.Timestamps;
+import io.gridline.api.http.Validation;
 import io.gridline.contracts.webhooks.DeliveryOutcome;
 import io.gridline.contracts.webhooks.DeliveryRequest;
 import io.gridline.contracts.webhooks.WebhookAddresses;

@@ -5,6 +5,15 @@ import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 import static io.vertx.core.http.HttpMethod.PUT;
 
+import io.gridline.api.http.Access;
+import io.gridline.api.http.Bodies;
+import io.gridline.api.http.Caller;
+import io.gridline.api.http.Endpoints;
+import io.gridline.api.http.Page;
+import io.gridline.api.http.PathIds;
+import io.gridline.api.http.Problem;
+import io.gridline.api.http.Respond;
+import io.gridline.api.http.Timestamps;
 import io.gridline.runtime.WebhookTargets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

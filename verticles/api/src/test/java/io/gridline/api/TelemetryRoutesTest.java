@@ -3,6 +3,7 @@ package io.gridline.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gridline.api.http.Problems;
 import io.gridline.devservices.TestStores;
 import io.gridline.runtime.PgUrl;
 import io.gridline.sql.Migrations;

@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.http;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.http;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,11 +10,11 @@ import java.util.stream.Collectors;
  * Why a request cannot be served, as an RFC 7807 problem. Any step of a handler chain fails its Future with one;
  * {@link Problems} renders it once, at the end. Built without a stack trace: these are expected outcomes, not bugs.
  */
-final class Problem extends RuntimeException {
+public final class Problem extends RuntimeException {
   private static final String TYPE_PREFIX = "urn:gridline:problem:";
 
   /** One invalid input, named the way the caller spelled it (body field, query or path parameter). */
-  record FieldError(String field, String message) {
+  public record FieldError(String field, String message) {
     JsonObject toJson() {
       return new JsonObject().put("field", field).put("message", message);
     }
@@ -36,12 +36,12 @@ final class Problem extends RuntimeException {
     this.headers = Map.copyOf(headers);
   }
 
-  static Problem validation(List<FieldError> errors) {
+  public static Problem validation(List<FieldError> errors) {
     String detail = errors.stream().map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; "));
     return new Problem(400, "validation", "Invalid request", detail, errors, Map.of());
   }
 
-  static Problem invalid(String field, String message) {
+  public static Problem invalid(String field, String message) {
     return validation(List.of(new FieldError(field, message)));
   }
 
@@ -55,32 +55,32 @@ final class Problem extends RuntimeException {
     return new Problem(403, "forbidden", "Forbidden", detail, List.of(), Map.of());
   }
 
-  static Problem notFound(String detail) {
+  public static Problem notFound(String detail) {
     return new Problem(404, "not-found", "Not Found", detail, List.of(), Map.of());
   }
 
-  static Problem conflict(String detail) {
+  public static Problem conflict(String detail) {
     return new Problem(409, "conflict", "Conflict", detail, List.of(), Map.of());
   }
 
   /** 504: a node the request was routed to did not answer in time. */
-  static Problem gatewayTimeout(String detail) {
+  public static Problem gatewayTimeout(String detail) {
     return new Problem(504, "gateway-timeout", "Gateway Timeout", detail, List.of(), Map.of());
   }
 
   /** 422: the webhook URL is well-formed JSON but {@code WebhookTargets} refuses it; the guard's reason is the detail. */
-  static Problem targetRefused(String reason) {
+  public static Problem targetRefused(String reason) {
     return new Problem(422, "webhook-target-refused", "Webhook target refused", reason,
         List.of(new FieldError("url", reason)), Map.of());
   }
 
   /** 502: the collaborator the request was handed to failed it. */
-  static Problem badGateway(String detail) {
+  public static Problem badGateway(String detail) {
     return new Problem(502, "bad-gateway", "Bad Gateway", detail, List.of(), Map.of());
   }
 
   /** 503: no node runs the verticle that would serve this. */
-  static Problem serviceUnavailable(String detail) {
+  public static Problem serviceUnavailable(String detail) {
     return new Problem(503, "service-unavailable", "Service Unavailable", detail, List.of(), Map.of());
   }
 
@@ -104,11 +104,11 @@ final class Problem extends RuntimeException {
    * 504 without {@code Retry-After}: the database gave up on the query after {@code api.telemetry.statement-timeout}.
    * Repeating it would cost the same again; the caller narrows the range or widens the bucket.
    */
-  static Problem queryTimeout(String detail) {
+  public static Problem queryTimeout(String detail) {
     return new Problem(504, "query-timeout", "Query Timeout", detail, List.of(), Map.of());
   }
 
-  static Problem limitReached(String detail) {
+  public static Problem limitReached(String detail) {
     return new Problem(422, "limit-reached", "Limit reached", detail, List.of(), Map.of());
   }
 

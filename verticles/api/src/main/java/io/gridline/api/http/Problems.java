@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.http;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The router's failure handler: every error leaves as {@code application/problem+json}. */
-final class Problems implements Handler<RoutingContext> {
-  static final String CONTENT_TYPE = "application/problem+json";
+public final class Problems implements Handler<RoutingContext> {
+  public static final String CONTENT_TYPE = "application/problem+json";
   /** How much of a refused request's unread body is read and dropped to keep its connection; more closes it. */
   static final long MAX_DROPPED_BYTES = 65_536;
   private static final Logger log = LoggerFactory.getLogger(Problems.class);

@@ -1,5 +1,7 @@
-package io.gridline.api;
+package io.gridline.api.http;
 
+import io.gridline.api.ApiKey;
+import io.gridline.api.ApiKeyRepository;
 import io.gridline.runtime.Tokens;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,13 +14,13 @@ import java.util.regex.Pattern;
  * Bearer authentication and route access. Tenant keys are looked up by hash on every request: no positive cache, so a
  * revocation is effective on every node at once.
  */
-final class Authenticator {
+public final class Authenticator {
   private static final Pattern BEARER = Pattern.compile("(?i)bearer\\s+(\\S{1,512})\\s*");
   private final ApiKeyRepository keys;
   private final byte[] adminKeyHash;
   private final MeterRegistry meters;
 
-  Authenticator(ApiKeyRepository keys, String adminKey, MeterRegistry meters) {
+  public Authenticator(ApiKeyRepository keys, String adminKey, MeterRegistry meters) {
     this.keys = keys;
     this.adminKeyHash = Tokens.hash(adminKey);
     this.meters = meters;

@@ -1,7 +1,7 @@
-package io.gridline.api;
+package io.gridline.api.http;
 
 /** Who may call a route. */
-enum Access {
+public enum Access {
   /** No credentials needed (the OpenAPI document). */
   ANYONE,
   /** Only the operator's admin key ({@code api.admin-key}): tenants and their API keys. */

@@ -1,6 +1,6 @@
-package io.gridline.api;
+package io.gridline.api.http;
 
-import io.gridline.api.Problem.FieldError;
+import io.gridline.api.http.Problem.FieldError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * Reads fields of a JSON request body and collects every problem, so one 400 names all bad fields at once. Getters
  * return {@code null} for an absent or invalid field; {@link #result} decides.
  */
-final class Validation {
+public final class Validation {
   private final JsonObject body;
   private final List<FieldError> errors = new ArrayList<>();
 
@@ -26,7 +26,7 @@ final class Validation {
    * @param accepted fields the request may set
    * @param ignored  read-only fields of the resource's representation: a client may send back what it read
    */
-  static Validation of(JsonObject body, Set<String> accepted, Set<String> ignored) {
+  public static Validation of(JsonObject body, Set<String> accepted, Set<String> ignored) {
     Validation v = new Validation(body);
     for (String field : body.fieldNames()) {
       if (!accepted.contains(field) && !ignored.contains(field)) {
@@ -37,19 +37,19 @@ final class Validation {
   }
 
   /** For inputs that are not a JSON body (query and path parameters). */
-  static Validation empty() {
+  public static Validation empty() {
     return new Validation(new JsonObject());
   }
 
-  void reject(String field, String message) {
+  public void reject(String field, String message) {
     errors.add(new FieldError(field, message));
   }
 
-  boolean present(String field) {
+  public boolean present(String field) {
     return body.getValue(field) != null;
   }
 
-  String text(String field, boolean required, int maxLength) {
+  public String text(String field, boolean required, int maxLength) {
     Object value = body.getValue(field);
     if (value == null) {
       if (required) {
@@ -68,7 +68,7 @@ final class Validation {
     return s;
   }
 
-  String oneOf(String field, List<String> allowed) {
+  public String oneOf(String field, List<String> allowed) {
     String s = text(field, true, 64);
     if (s != null && !allowed.contains(s)) {
       reject(field, "must be one of " + String.join(", ", allowed));
@@ -78,7 +78,7 @@ final class Validation {
   }
 
   /** A required whole number in {@code [min, max]}; {@code 5.0} counts as whole, {@code 5.5} and {@code "5"} do not. */
-  Integer integer(String field, int min, int max) {
+  public Integer integer(String field, int min, int max) {
     Object value = body.getValue(field);
     if (value == null) {
       reject(field, "is required");
@@ -104,7 +104,7 @@ final class Validation {
   }
 
   /** An optional JSON object; absent or {@code null} means empty. */
-  JsonObject object(String field) {
+  public JsonObject object(String field) {
     Object value = body.getValue(field);
     if (value == null) {
       return new JsonObject();
@@ -117,7 +117,7 @@ final class Validation {
   }
 
   /** The value when nothing was rejected, else a 400 naming every rejected field. */
-  <T> Future<T> result(Supplier<T> value) {
+  public <T> Future<T> result(Supplier<T> value) {
     return errors.isEmpty() ? Future.succeededFuture(value.get()) : Future.failedFuture(Problem.validation(errors));
   }
 }

@@ -1,6 +1,6 @@
-package io.gridline.api;
+package io.gridline.api.http;
 
-import io.gridline.api.Problem.FieldError;
+import io.gridline.api.http.Problem.FieldError;
 import io.gridline.runtime.UntrustedText;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -20,7 +20,7 @@ import java.util.Map;
  * checks access while the body is still unread, reads the body, refuses path and query parameters no text column could
  * hold, then runs its handler.
  */
-final class Endpoints {
+public final class Endpoints {
   private static final String ROUTE = "gridline.route";
   private final Router router;
   private final BodyHandler body;
@@ -35,7 +35,7 @@ final class Endpoints {
     this.rateLimits = rateLimits;
   }
 
-  void add(HttpMethod method, String path, Access access, Handler<RoutingContext> handler) {
+  public void add(HttpMethod method, String path, Access access, Handler<RoutingContext> handler) {
     Route route = router.route(method, path).handler(new RoutePattern(path));
     if (access != Access.ANYONE) {
       route.handler(new AccessCheck(access));

@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.http;
 
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
@@ -7,13 +7,13 @@ import java.util.UUID;
  * Who sent a request, as established by {@link Authenticator}: the admin, or a tenant API key with its role. Every
  * tenant-scoped query takes {@link #tenantId()} from here, never from the request.
  */
-record Caller(Role role, UUID tenantId, UUID keyId) {
-  enum Role { ADMIN, WRITE, READ }
+public record Caller(Role role, UUID tenantId, UUID keyId) {
+  public enum Role { ADMIN, WRITE, READ }
 
   static final Caller ADMIN = new Caller(Role.ADMIN, null, null);
   private static final String KEY = "gridline.caller";
 
-  static Caller of(RoutingContext ctx) {
+  public static Caller of(RoutingContext ctx) {
     Caller caller = ctx.get(KEY);
     if (caller == null) {
       throw new IllegalStateException("route registered without an access check");

@@ -1,10 +1,11 @@
-package io.gridline.api;
+package io.gridline.api.http;
 
 import static io.gridline.api.ApiFixture.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gridline.api.ApiFixture;
 import io.gridline.runtime.Tokens;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

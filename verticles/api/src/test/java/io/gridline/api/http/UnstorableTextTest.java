@@ -1,9 +1,10 @@
-package io.gridline.api;
+package io.gridline.api.http;
 
 import static io.gridline.api.ApiFixture.invalid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gridline.api.ApiFixture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

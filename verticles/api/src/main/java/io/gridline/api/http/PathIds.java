@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.http;
 
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
@@ -6,7 +6,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** Ids in the request path, or a 400 naming the parameter. */
-final class PathIds {
+public final class PathIds {
   private static final Pattern UUID_TEXT =
       Pattern.compile("\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
   private static final Pattern DEVICE_ID = Pattern.compile("[1-9][0-9]{0,9}");
@@ -14,7 +14,7 @@ final class PathIds {
 
   private PathIds() {}
 
-  static Future<UUID> uuid(RoutingContext ctx, String param) {
+  public static Future<UUID> uuid(RoutingContext ctx, String param) {
     String raw = ctx.pathParam(param);
     return raw != null && UUID_TEXT.matcher(raw).matches()
         ? Future.succeededFuture(UUID.fromString(raw))
@@ -22,7 +22,7 @@ final class PathIds {
   }
 
   /** Row ids of {@code bigint} identities (e.g. webhook deliveries): 1 to 2^63-1. */
-  static Future<Long> rowId(RoutingContext ctx, String param) {
+  public static Future<Long> rowId(RoutingContext ctx, String param) {
     String raw = ctx.pathParam(param);
     if (raw != null && ROW_ID.matcher(raw).matches()) {
       try {
@@ -35,7 +35,7 @@ final class PathIds {
   }
 
   /** Device ids are PostgreSQL {@code integer} identities: 1 to 2^31-1. */
-  static Future<Long> deviceId(RoutingContext ctx, String param) {
+  public static Future<Long> deviceId(RoutingContext ctx, String param) {
     String raw = ctx.pathParam(param);
     if (raw != null && DEVICE_ID.matcher(raw).matches() && Long.parseLong(raw) <= Integer.MAX_VALUE) {
       return Future.succeededFuture(Long.parseLong(raw));

@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.http;
 
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
@@ -7,10 +7,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.function.Function;
 
 /** The last step of every handler chain: a JSON success, or the failure handed to {@link Problems}. */
-final class Respond {
+public final class Respond {
   private Respond() {}
 
-  static <T> Handler<AsyncResult<T>> json(RoutingContext ctx, int status, Function<T, JsonObject> toJson) {
+  public static <T> Handler<AsyncResult<T>> json(RoutingContext ctx, int status, Function<T, JsonObject> toJson) {
     return ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
@@ -22,12 +22,12 @@ final class Respond {
   }
 
   /** For responses carrying a secret shown once: no cache may keep a copy. */
-  static <T> Handler<AsyncResult<T>> secretJson(RoutingContext ctx, int status, Function<T, JsonObject> toJson) {
+  public static <T> Handler<AsyncResult<T>> secretJson(RoutingContext ctx, int status, Function<T, JsonObject> toJson) {
     ctx.response().putHeader("Cache-Control", "no-store");
     return json(ctx, status, toJson);
   }
 
-  static <T> Handler<AsyncResult<T>> noContent(RoutingContext ctx) {
+  public static <T> Handler<AsyncResult<T>> noContent(RoutingContext ctx) {
     return ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());

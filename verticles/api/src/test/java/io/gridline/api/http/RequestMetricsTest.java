@@ -1,8 +1,9 @@
-package io.gridline.api;
+package io.gridline.api.http;
 
 import static io.gridline.api.ApiFixture.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.gridline.api.ApiFixture;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;

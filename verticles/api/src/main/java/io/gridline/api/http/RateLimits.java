@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

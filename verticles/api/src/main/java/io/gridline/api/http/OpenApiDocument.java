@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.http;
 
 import static io.vertx.core.http.HttpMethod.GET;
 
@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** The hand-written OpenAPI 3 description of the routes, served at {@code /api/v1/openapi.json}. */
-final class OpenApiDocument {
+public final class OpenApiDocument {
   static final String RESOURCE = "/io/gridline/api/openapi.json";
   private final Buffer document;
 
@@ -18,7 +18,7 @@ final class OpenApiDocument {
   }
 
   /** Reads the document off the classpath on a worker thread (a jar read may block). */
-  static Future<OpenApiDocument> load(Vertx vertx) {
+  public static Future<OpenApiDocument> load(Vertx vertx) {
     return vertx.executeBlocking(() -> {
       try (InputStream in = OpenApiDocument.class.getResourceAsStream(RESOURCE)) {
         if (in == null) {
@@ -29,7 +29,7 @@ final class OpenApiDocument {
     });
   }
 
-  void mount(Endpoints endpoints) {
+  public void mount(Endpoints endpoints) {
     endpoints.add(GET, "/api/v1/openapi.json", Access.ANYONE,
         ctx -> ctx.response().putHeader("Content-Type", "application/json").end(document));
   }

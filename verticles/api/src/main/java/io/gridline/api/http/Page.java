@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -10,32 +10,32 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** Which slice of a list the caller asked for: {@code ?page=1&size=50}, 1-based, size at most 500. */
-record Page(int page, int size) {
+public record Page(int page, int size) {
   static final int DEFAULT_SIZE = 50;
   static final int MAX_SIZE = 500;
   private static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
 
   /** One slice of rows and the number of rows in the whole list. */
-  record Slice<T>(List<T> items, long total) {}
+  public record Slice<T>(List<T> items, long total) {}
 
-  static Future<Page> of(RoutingContext ctx) {
+  public static Future<Page> of(RoutingContext ctx) {
     Validation v = Validation.empty();
     Page page = read(ctx.queryParams(), v);
     return v.result(() -> page);
   }
 
   /** Reads page and size into {@code v}'s errors, so a list with more filters reports all bad parameters at once. */
-  static Page read(MultiMap query, Validation v) {
+  public static Page read(MultiMap query, Validation v) {
     int page = number(query, "page", 1, Integer.MAX_VALUE, 1, v);
     int size = number(query, "size", 1, MAX_SIZE, DEFAULT_SIZE, v);
     return new Page(page, size);
   }
 
-  long offset() {
+  public long offset() {
     return (long) (page - 1) * size;
   }
 
-  <T> JsonObject envelope(Slice<T> slice, Function<T, JsonObject> toJson) {
+  public <T> JsonObject envelope(Slice<T> slice, Function<T, JsonObject> toJson) {
     return new JsonObject().put("items", new JsonArray(slice.items().stream().map(toJson).toList()))
         .put("page", page).put("size", size).put("total", slice.total());
   }

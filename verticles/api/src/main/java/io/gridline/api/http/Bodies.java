@@ -1,6 +1,6 @@
-package io.gridline.api;
+package io.gridline.api.http;
 
-import io.gridline.api.Problem.FieldError;
+import io.gridline.api.http.Problem.FieldError;
 import io.gridline.runtime.UntrustedText;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -18,14 +18,14 @@ import java.util.List;
  * keeps U+0000 and unpaired surrogates out of every {@code text} and {@code jsonb} column: PostgreSQL refuses NUL
  * (SQLSTATE 22021, 22P05), which made such a body a 500, and a lone surrogate would silently turn into {@code ?}.
  */
-final class Bodies {
+public final class Bodies {
   static final String UNSTORABLE = "must not contain U+0000 (NUL) or an unpaired surrogate";
   /** Enough to show the caller what is wrong without one body of a million bad strings making a huge answer. */
   private static final int MAX_ERRORS = 20;
 
   private Bodies() {}
 
-  static Future<JsonObject> jsonObject(RoutingContext ctx) {
+  public static Future<JsonObject> jsonObject(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
     if (body == null || body.length() == 0) {
       return Future.failedFuture(Problem.invalid("body", "a JSON object is required"));

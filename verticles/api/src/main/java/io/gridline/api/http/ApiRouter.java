@@ -1,15 +1,16 @@
-package io.gridline.api;
+package io.gridline.api.http;
 
+import io.gridline.api.ApiSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.util.function.Consumer;
 
 /** The API's router: request metrics around everything, the routes, and problem+json for every failure. */
-final class ApiRouter {
+public final class ApiRouter {
   private ApiRouter() {}
 
-  static Router create(Vertx vertx, ApiSettings settings, Authenticator authenticator, MeterRegistry meters,
+  public static Router create(Vertx vertx, ApiSettings settings, Authenticator authenticator, MeterRegistry meters,
       Consumer<Endpoints> routes) {
     Router router = Router.router(vertx);
     router.route().handler(new RequestMetrics(meters));
