@@ -1,6 +1,8 @@
 package io.gridline.api;
 
 import io.gridline.api.http.Caller;
+import io.gridline.api.tenants.ApiKeyRepository;
+import io.gridline.api.tenants.TenantRepository;
 import io.gridline.contracts.registry.DeviceChanged.Change;
 import io.gridline.runtime.ExternalIds;
 import io.gridline.runtime.Tokens;

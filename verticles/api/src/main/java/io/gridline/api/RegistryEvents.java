@@ -10,7 +10,7 @@ import java.util.UUID;
  * Tells every node about registry changes, after they are committed. Published, not sent: each node keeps its own
  * caches and must drop the entry.
  */
-final class RegistryEvents {
+public final class RegistryEvents {
   private final EventBus bus;
   private final RegistryCache cache;
 
@@ -25,7 +25,7 @@ final class RegistryEvents {
         new DeviceChanged(device.id(), device.tenantId().toString(), device.kind(), device.externalId(), change)));
   }
 
-  void apiKeyRevoked(UUID keyId, UUID tenantId) {
+  public void apiKeyRevoked(UUID keyId, UUID tenantId) {
     bus.publish(RegistryAddresses.API_KEY_REVOKED, new ApiKeyRevoked(keyId.toString(), tenantId.toString()));
   }
 }

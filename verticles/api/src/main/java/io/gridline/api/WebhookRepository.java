@@ -2,6 +2,7 @@ package io.gridline.api;
 
 import io.gridline.api.http.Page;
 import io.gridline.api.http.Problem;
+import io.gridline.api.tenants.TenantRepository;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;

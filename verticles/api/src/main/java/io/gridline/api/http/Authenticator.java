@@ -1,7 +1,7 @@
 package io.gridline.api.http;
 
-import io.gridline.api.ApiKey;
-import io.gridline.api.ApiKeyRepository;
+import io.gridline.api.tenants.ApiKey;
+import io.gridline.api.tenants.ApiKeyRepository;
 import io.gridline.runtime.Tokens;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.tenants;
 
 import io.gridline.api.http.Caller;
 import io.gridline.api.http.Page;
@@ -24,7 +24,7 @@ public final class ApiKeyRepository {
   private static final Logger log = LoggerFactory.getLogger(ApiKeyRepository.class);
   private final Pool pool;
 
-  ApiKeyRepository(Pool pool) {
+  public ApiKeyRepository(Pool pool) {
     this.pool = pool;
   }
 
@@ -44,7 +44,7 @@ public final class ApiKeyRepository {
    *
    * @return whether this call created it (and so holds the only copy of the token)
    */
-  Future<Boolean> ensure(UUID id, UUID tenantId, String name, Caller.Role role, byte[] tokenHash) {
+  public Future<Boolean> ensure(UUID id, UUID tenantId, String name, Caller.Role role, byte[] tokenHash) {
     return pool.preparedQuery("INSERT INTO api_keys (id, tenant_id, name, role, token_hash) VALUES ($1, $2, $3, $4, $5) "
             + "ON CONFLICT DO NOTHING RETURNING id")
         .execute(Tuple.of(id, tenantId, name, ApiKey.roleName(role), Buffer.buffer(tokenHash)))

@@ -1,10 +1,11 @@
-package io.gridline.api;
+package io.gridline.api.tenants;
 
 import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 import static io.vertx.core.http.HttpMethod.PUT;
 
+import io.gridline.api.RegistryEvents;
 import io.gridline.api.http.Access;
 import io.gridline.api.http.Bodies;
 import io.gridline.api.http.Endpoints;
@@ -14,16 +15,16 @@ import io.gridline.api.http.Respond;
 import io.vertx.ext.web.RoutingContext;
 
 /** {@code /api/v1/tenants}: the operator manages tenants with the admin key. */
-final class TenantRoutes {
+public final class TenantRoutes {
   private final TenantRepository tenants;
   private final RegistryEvents events;
 
-  TenantRoutes(TenantRepository tenants, RegistryEvents events) {
+  public TenantRoutes(TenantRepository tenants, RegistryEvents events) {
     this.tenants = tenants;
     this.events = events;
   }
 
-  void mount(Endpoints endpoints) {
+  public void mount(Endpoints endpoints) {
     endpoints.add(POST, "/api/v1/tenants", Access.ADMIN, this::create);
     endpoints.add(GET, "/api/v1/tenants", Access.ADMIN, this::list);
     endpoints.add(GET, "/api/v1/tenants/:id", Access.ADMIN, this::get);

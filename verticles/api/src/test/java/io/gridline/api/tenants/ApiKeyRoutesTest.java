@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.tenants;
 
 import static io.gridline.api.ApiFixture.await;
 import static io.gridline.api.ApiFixture.invalid;
@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gridline.api.ApiFixture;
 import io.gridline.contracts.registry.ApiKeyRevoked;
 import io.gridline.contracts.registry.RegistryAddresses;
 import io.gridline.runtime.Tokens;

@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.tenants;
 
 import io.gridline.api.http.Page;
 import io.gridline.api.http.Problem;
@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.UUID;
 
 /** SQL for {@code tenants}. */
-final class TenantRepository {
+public final class TenantRepository {
   private final Pool pool;
 
-  TenantRepository(Pool pool) {
+  public TenantRepository(Pool pool) {
     this.pool = pool;
   }
 
@@ -27,7 +27,7 @@ final class TenantRepository {
   }
 
   /** Creates the tenant unless one with that id exists; safe when several nodes run it at once. */
-  Future<Void> ensure(UUID id, String name, int maxDevices) {
+  public Future<Void> ensure(UUID id, String name, int maxDevices) {
     return pool.preparedQuery("INSERT INTO tenants (id, name, max_devices) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
         .execute(Tuple.of(id, name, maxDevices)).mapEmpty();
   }
@@ -111,7 +111,7 @@ final class TenantRepository {
     return Tenant.from(row);
   }
 
-  static Problem notFound(UUID id) {
+  public static Problem notFound(UUID id) {
     return Problem.notFound("no tenant " + id);
   }
 

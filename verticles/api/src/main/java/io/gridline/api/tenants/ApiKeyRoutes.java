@@ -1,9 +1,10 @@
-package io.gridline.api;
+package io.gridline.api.tenants;
 
 import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 
+import io.gridline.api.RegistryEvents;
 import io.gridline.api.http.Access;
 import io.gridline.api.http.Bodies;
 import io.gridline.api.http.Endpoints;
@@ -16,18 +17,18 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
 /** {@code /api/v1/tenants/{id}/api-keys}: the operator issues and revokes a tenant's keys with the admin key. */
-final class ApiKeyRoutes {
+public final class ApiKeyRoutes {
   private final TenantRepository tenants;
   private final ApiKeyRepository keys;
   private final RegistryEvents events;
 
-  ApiKeyRoutes(TenantRepository tenants, ApiKeyRepository keys, RegistryEvents events) {
+  public ApiKeyRoutes(TenantRepository tenants, ApiKeyRepository keys, RegistryEvents events) {
     this.tenants = tenants;
     this.keys = keys;
     this.events = events;
   }
 
-  void mount(Endpoints endpoints) {
+  public void mount(Endpoints endpoints) {
     endpoints.add(POST, "/api/v1/tenants/:id/api-keys", Access.ADMIN, this::issue);
     endpoints.add(GET, "/api/v1/tenants/:id/api-keys", Access.ADMIN, this::list);
     endpoints.add(DELETE, "/api/v1/tenants/:id/api-keys/:keyId", Access.ADMIN, this::revoke);

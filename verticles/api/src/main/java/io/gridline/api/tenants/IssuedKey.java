@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.tenants;
 
 import io.vertx.core.json.JsonObject;
 
