@@ -1,5 +1,15 @@
 package io.gridline.api;
 
+import io.gridline.api.devices.CertificateRepository;
+import io.gridline.api.devices.CertificateRoutes;
+import io.gridline.api.devices.CommandRoutes;
+import io.gridline.api.devices.CredentialRepository;
+import io.gridline.api.devices.CredentialRoutes;
+import io.gridline.api.devices.DeviceOwners;
+import io.gridline.api.devices.DeviceRepository;
+import io.gridline.api.devices.DeviceRoutes;
+import io.gridline.api.devices.RegistryCache;
+import io.gridline.api.devices.RegistryEvents;
 import io.gridline.api.http.ApiRouter;
 import io.gridline.api.http.Authenticator;
 import io.gridline.api.http.OpenApiDocument;

@@ -2,6 +2,8 @@ package io.gridline.api;
 
 import static io.vertx.core.http.HttpMethod.GET;
 
+import io.gridline.api.devices.Device;
+import io.gridline.api.devices.DeviceRepository;
 import io.gridline.api.http.Access;
 import io.gridline.api.http.Caller;
 import io.gridline.api.http.Endpoints;

@@ -4,7 +4,7 @@ import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 
-import io.gridline.api.RegistryEvents;
+import io.gridline.api.devices.RegistryEvents;
 import io.gridline.api.http.Access;
 import io.gridline.api.http.Bodies;
 import io.gridline.api.http.Endpoints;

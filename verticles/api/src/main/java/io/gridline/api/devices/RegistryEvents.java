@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.devices;
 
 import io.gridline.contracts.registry.ApiKeyRevoked;
 import io.gridline.contracts.registry.DeviceChanged;
@@ -14,13 +14,13 @@ public final class RegistryEvents {
   private final EventBus bus;
   private final RegistryCache cache;
 
-  RegistryEvents(EventBus bus, RegistryCache cache) {
+  public RegistryEvents(EventBus bus, RegistryCache cache) {
     this.bus = bus;
     this.cache = cache;
   }
 
   /** Evicts the device's Redis entry first, so a node reacting to the broadcast cannot re-read the stale one. */
-  void deviceChanged(Device device, DeviceChanged.Change change) {
+  public void deviceChanged(Device device, DeviceChanged.Change change) {
     cache.evict(device).onComplete(ar -> bus.publish(RegistryAddresses.DEVICE_CHANGED,
         new DeviceChanged(device.id(), device.tenantId().toString(), device.kind(), device.externalId(), change)));
   }

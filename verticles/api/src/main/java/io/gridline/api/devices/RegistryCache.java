@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.devices;
 
 import io.gridline.contracts.registry.RegistryCacheKeys;
 import io.gridline.runtime.ExternalIds;
@@ -13,11 +13,11 @@ import org.slf4j.LoggerFactory;
  * device's entry itself after a change, so a lost {@code DEVICE_CHANGED} broadcast cannot keep stale data in Redis
  * until its TTL.
  */
-final class RegistryCache {
+public final class RegistryCache {
   private static final Logger log = LoggerFactory.getLogger(RegistryCache.class);
   private final RedisAPI redis;
 
-  RegistryCache(RedisAPI redis) {
+  public RegistryCache(RedisAPI redis) {
     this.redis = redis;
   }
 

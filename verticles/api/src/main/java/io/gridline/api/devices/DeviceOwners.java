@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.devices;
 
 import io.gridline.contracts.mqtt.MqttOwnership;
 import io.vertx.core.Future;
@@ -6,10 +6,10 @@ import io.vertx.redis.client.RedisAPI;
 import java.util.Optional;
 
 /** Which node holds an MQTT device's connection, as the bridges record it in Redis (DESIGN §3). */
-final class DeviceOwners {
+public final class DeviceOwners {
   private final RedisAPI redis;
 
-  DeviceOwners(RedisAPI redis) {
+  public DeviceOwners(RedisAPI redis) {
     this.redis = redis;
   }
 

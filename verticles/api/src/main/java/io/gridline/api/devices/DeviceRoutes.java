@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.devices;
 
 import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
@@ -19,11 +19,11 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 
 /** {@code /api/v1/devices}: a tenant manages its own devices with its API keys. */
-final class DeviceRoutes {
+public final class DeviceRoutes {
   private final DeviceRepository devices;
   private final RegistryEvents events;
 
-  DeviceRoutes(DeviceRepository devices, RegistryEvents events) {
+  public DeviceRoutes(DeviceRepository devices, RegistryEvents events) {
     this.devices = devices;
     this.events = events;
   }
@@ -41,7 +41,7 @@ final class DeviceRoutes {
     }
   }
 
-  void mount(Endpoints endpoints) {
+  public void mount(Endpoints endpoints) {
     endpoints.add(POST, "/api/v1/devices", Access.TENANT_WRITE, this::create);
     endpoints.add(GET, "/api/v1/devices", Access.TENANT_READ, this::list);
     endpoints.add(GET, "/api/v1/devices/:id", Access.TENANT_READ, this::get);

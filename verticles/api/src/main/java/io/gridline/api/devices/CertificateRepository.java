@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.devices;
 
 import io.gridline.api.http.Page;
 import io.gridline.api.http.Problem;
@@ -16,10 +16,10 @@ import java.util.UUID;
  * SQL for {@code device_certificates}: the record of every certificate the device CA issued, which the bridge checks
  * at CONNECT. Scoped by the caller's tenant: another tenant's device or certificate is not found.
  */
-final class CertificateRepository {
+public final class CertificateRepository {
   private final Pool pool;
 
-  CertificateRepository(Pool pool) {
+  public CertificateRepository(Pool pool) {
     this.pool = pool;
   }
 

@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.devices;
 
 import static io.vertx.core.http.HttpMethod.POST;
 
@@ -29,19 +29,19 @@ import java.util.UUID;
  * node that holds its connection. The steps: {@code readInput → findDevice → requireMqtt → findOwner → sendToOwner}.
  * 202 once the owning bridge wrote it to the device; 409 when the device is offline or has not subscribed to it.
  */
-final class CommandRoutes {
+public final class CommandRoutes {
   static final long REPLY_TIMEOUT_MS = 5_000;
   private final DeviceRepository devices;
   private final DeviceOwners owners;
   private final EventBus bus;
 
-  CommandRoutes(DeviceRepository devices, DeviceOwners owners, EventBus bus) {
+  public CommandRoutes(DeviceRepository devices, DeviceOwners owners, EventBus bus) {
     this.devices = devices;
     this.owners = owners;
     this.bus = bus;
   }
 
-  void mount(Endpoints endpoints) {
+  public void mount(Endpoints endpoints) {
     endpoints.add(POST, "/api/v1/devices/:id/commands", Access.TENANT_WRITE, this::send);
   }
 

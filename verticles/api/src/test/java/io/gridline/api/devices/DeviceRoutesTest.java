@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.devices;
 
 import static io.gridline.api.ApiFixture.await;
 import static io.gridline.api.ApiFixture.invalid;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gridline.api.ApiFixture;
 import io.gridline.contracts.registry.DeviceChanged;
 import io.gridline.contracts.registry.DeviceChanged.Change;
 import io.gridline.contracts.registry.RegistryAddresses;

@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.devices;
 
 import io.gridline.api.http.Page;
 import io.gridline.api.http.Problem;
@@ -15,11 +15,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 /** SQL for {@code devices}. Every statement is scoped by the caller's tenant: another tenant's device is not found. */
-final class DeviceRepository {
+public final class DeviceRepository {
   private static final String TENANT_FILTER = "tenant_id = $1 AND ($2::text IS NULL OR kind = $2)";
   private final Pool pool;
 
-  DeviceRepository(Pool pool) {
+  public DeviceRepository(Pool pool) {
     this.pool = pool;
   }
 
@@ -55,14 +55,14 @@ final class DeviceRepository {
    *
    * @return the device when this call created it
    */
-  Future<Optional<Device>> ensure(UUID tenantId, DeviceInput input) {
+  public Future<Optional<Device>> ensure(UUID tenantId, DeviceInput input) {
     return pool.preparedQuery("INSERT INTO devices (tenant_id, kind, external_id, name, metadata) "
             + "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (kind, external_id) DO NOTHING RETURNING " + Device.COLUMNS)
         .execute(Tuple.of(tenantId, input.kind(), input.externalId(), input.name(), input.metadata()))
         .map(DeviceRepository::first);
   }
 
-  Future<Device> find(UUID tenantId, long id) {
+  public Future<Device> find(UUID tenantId, long id) {
     return pool.preparedQuery("SELECT " + Device.COLUMNS + " FROM devices WHERE id = $1 AND tenant_id = $2")
         .execute(Tuple.of(id, tenantId))
         .compose(rows -> found(rows, id));

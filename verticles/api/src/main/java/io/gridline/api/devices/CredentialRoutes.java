@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.devices;
 
 import static io.vertx.core.http.HttpMethod.POST;
 
@@ -17,18 +17,18 @@ import io.vertx.ext.web.RoutingContext;
  * issued for the device is revoked; the broadcast credentials change makes every bridge drop its cached entry and close
  * the device's live sessions, on whichever node holds them.
  */
-final class CredentialRoutes {
+public final class CredentialRoutes {
   private final DeviceRepository devices;
   private final CredentialRepository credentials;
   private final RegistryEvents events;
 
-  CredentialRoutes(DeviceRepository devices, CredentialRepository credentials, RegistryEvents events) {
+  public CredentialRoutes(DeviceRepository devices, CredentialRepository credentials, RegistryEvents events) {
     this.devices = devices;
     this.credentials = credentials;
     this.events = events;
   }
 
-  void mount(Endpoints endpoints) {
+  public void mount(Endpoints endpoints) {
     endpoints.add(POST, "/api/v1/devices/:id/credentials", Access.TENANT_WRITE, this::issue);
   }
 

@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.devices;
 
 import static io.gridline.api.ApiFixture.problem;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gridline.api.ApiFixture;
 import io.gridline.contracts.registry.DeviceChanged;
 import io.gridline.contracts.registry.RegistryAddresses;
 import io.gridline.runtime.Tokens;

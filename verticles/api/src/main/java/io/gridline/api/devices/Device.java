@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.devices;
 
 import io.gridline.api.http.Timestamps;
 import io.vertx.core.json.JsonObject;
@@ -7,7 +7,7 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /** A registry device. {@code status} and {@code lastSeenAt} belong to the protocol verticles; the API only shows them. */
-record Device(long id, UUID tenantId, String kind, String externalId, String name, JsonObject metadata, String status,
+public record Device(long id, UUID tenantId, String kind, String externalId, String name, JsonObject metadata, String status,
     OffsetDateTime lastSeenAt, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
   static final String COLUMNS =
       "id, tenant_id, kind, external_id, name, metadata, status, last_seen_at, created_at, updated_at";

@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.devices;
 
 import io.gridline.api.http.Validation;
 import io.gridline.runtime.ExternalIds;
@@ -10,7 +10,7 @@ import java.util.Set;
  * The body of {@code POST /devices} and {@code PUT /devices/{id}}. On create every field but metadata is required;
  * on update kind and externalId may be repeated (a client sends back what it read) but not changed.
  */
-record DeviceInput(String kind, String externalId, String name, JsonObject metadata) {
+public record DeviceInput(String kind, String externalId, String name, JsonObject metadata) {
   private static final Set<String> FIELDS = Set.of("kind", "externalId", "name", "metadata");
   private static final Set<String> READ_ONLY = Set.of("id", "tenantId", "status", "lastSeenAt", "createdAt", "updatedAt");
 

@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.devices;
 
 import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * The CA is loaded (or, in the dev profile, generated) once at start, off the event loop; a node configured with the
  * CA certificate but not its key cannot issue (409).
  */
-final class CertificateRoutes {
+public final class CertificateRoutes {
   private static final Logger log = LoggerFactory.getLogger(CertificateRoutes.class);
   private static final Pattern SERIAL = Pattern.compile("[0-9a-fA-F]{1,40}");
   private final Vertx vertx;
@@ -50,7 +50,7 @@ final class CertificateRoutes {
   private final RegistryEvents events;
   private final Future<Optional<DeviceCertificateAuthority>> authority;
 
-  CertificateRoutes(Vertx vertx, DeviceRepository devices, CertificateRepository certificates, RegistryEvents events,
+  public CertificateRoutes(Vertx vertx, DeviceRepository devices, CertificateRepository certificates, RegistryEvents events,
       GridlineConfig config) {
     this.vertx = vertx;
     this.devices = devices;
@@ -61,7 +61,7 @@ final class CertificateRoutes {
             err.getMessage()));
   }
 
-  void mount(Endpoints endpoints) {
+  public void mount(Endpoints endpoints) {
     endpoints.add(POST, "/api/v1/devices/:id/certificate", Access.TENANT_WRITE, this::issue);
     endpoints.add(GET, "/api/v1/devices/:id/certificates", Access.TENANT_READ, this::list);
     endpoints.add(DELETE, "/api/v1/devices/:id/certificates/:serial", Access.TENANT_WRITE, this::revoke);

@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.devices;
 
 import io.gridline.api.http.Problem;
 import io.gridline.runtime.Tokens;
@@ -13,10 +13,10 @@ import java.util.UUID;
  * the device's certificates ({@code device_certificates}). Scoped by the caller's tenant: another tenant's device is
  * not found.
  */
-final class CredentialRepository {
+public final class CredentialRepository {
   private final Pool pool;
 
-  CredentialRepository(Pool pool) {
+  public CredentialRepository(Pool pool) {
     this.pool = pool;
   }
 
