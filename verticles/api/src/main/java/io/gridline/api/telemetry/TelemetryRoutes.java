@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.telemetry;
 
 import static io.vertx.core.http.HttpMethod.GET;
 
@@ -21,13 +21,13 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@code /api/v1/devices/{id}/telemetry}: a tenant reads what its devices reported, raw or bucketed, and the latest. */
-final class TelemetryRoutes {
+public final class TelemetryRoutes {
   private final DeviceRepository devices;
   private final TelemetryRepository telemetry;
   private final Clock clock;
   private final Duration maxRange;
 
-  TelemetryRoutes(DeviceRepository devices, TelemetryRepository telemetry, Clock clock, Duration maxRange) {
+  public TelemetryRoutes(DeviceRepository devices, TelemetryRepository telemetry, Clock clock, Duration maxRange) {
     this.devices = devices;
     this.telemetry = telemetry;
     this.clock = clock;
@@ -37,7 +37,7 @@ final class TelemetryRoutes {
   /** One series request on its way: the caller's device, the validated query, the datapoint the label names. */
   private record SeriesRequest(Device device, TelemetryQuery query, Optional<Integer> datapointId) {}
 
-  void mount(Endpoints endpoints) {
+  public void mount(Endpoints endpoints) {
     endpoints.add(GET, "/api/v1/devices/:id/telemetry", Access.TENANT_READ, this::series);
     endpoints.add(GET, "/api/v1/devices/:id/telemetry/latest", Access.TENANT_READ, this::latest);
   }

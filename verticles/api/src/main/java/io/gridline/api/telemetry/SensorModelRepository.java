@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.telemetry;
 
 import io.gridline.api.http.Page;
 import io.gridline.api.http.Problem;
@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.Map;
 
 /** SQL for {@code sensor_fields}: global (not per tenant), changed only with the admin key. */
-final class SensorModelRepository {
+public final class SensorModelRepository {
   private static final String COLUMNS = "model, mode, field, byte_offset, type, endian, scale, unit";
   private static final String INSERT = "INSERT INTO sensor_fields (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
   private final Pool pool;
 
-  SensorModelRepository(Pool pool) {
+  public SensorModelRepository(Pool pool) {
     this.pool = pool;
   }
 

@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.telemetry;
 
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
@@ -17,16 +17,16 @@ import io.vertx.ext.web.RoutingContext;
  * {@code /api/v1/sensor-models}: how controller payloads decode (admin; global). After a change every node's
  * stream-processor is told to reload its rules.
  */
-final class SensorModelRoutes {
+public final class SensorModelRoutes {
   private final SensorModelRepository models;
   private final EventBus bus;
 
-  SensorModelRoutes(SensorModelRepository models, EventBus bus) {
+  public SensorModelRoutes(SensorModelRepository models, EventBus bus) {
     this.models = models;
     this.bus = bus;
   }
 
-  void mount(Endpoints endpoints) {
+  public void mount(Endpoints endpoints) {
     endpoints.add(GET, "/api/v1/sensor-models", Access.ADMIN, this::list);
     endpoints.add(POST, "/api/v1/sensor-models", Access.ADMIN, this::create);
     endpoints.add(PUT, "/api/v1/sensor-models/:model/modes/:mode", Access.ADMIN, this::replaceMode);

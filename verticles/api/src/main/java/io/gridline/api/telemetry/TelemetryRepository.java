@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.telemetry;
 
 import io.gridline.api.http.Problem;
 import io.gridline.api.http.SqlStates;
@@ -32,7 +32,7 @@ import java.util.Optional;
  * that pool for at most that long, while key lookups, devices and tenants keep the main pool. A query the database
  * cancels for it is a 504 {@code query-timeout}.
  */
-final class TelemetryRepository {
+public final class TelemetryRepository {
   // session-level on purpose: the series pool is ours alone, and every query sets it again before it runs
   private static final String STATEMENT_TIMEOUT = "SELECT set_config('statement_timeout', $1, false)";
   private static final String DATAPOINT_BY_LABEL = "SELECT id FROM datapoints WHERE label = $1";
@@ -74,12 +74,12 @@ final class TelemetryRepository {
   }
 
   /** Opens the series pool on {@code sink.pg-url}, or on {@code pg.url} when that is unset. */
-  static TelemetryRepository create(Vertx vertx, GridlineConfig config, Pool metadata, Duration statementTimeout) {
+  public static TelemetryRepository create(Vertx vertx, GridlineConfig config, Pool metadata, Duration statementTimeout) {
     String urlKey = config.has("sink.pg-url") ? "sink.pg-url" : Store.POSTGRES.urlKey();
     return new TelemetryRepository(metadata, StoreClients.pg(vertx, config, urlKey, "api-telemetry"), statementTimeout);
   }
 
-  Future<Void> close() {
+  public Future<Void> close() {
     return series.close();
   }
 

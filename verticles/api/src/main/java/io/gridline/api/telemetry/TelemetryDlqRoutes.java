@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.telemetry;
 
 import static io.vertx.core.http.HttpMethod.GET;
 
@@ -19,14 +19,14 @@ import java.util.Base64;
 import java.util.List;
 
 /** {@code GET /api/v1/telemetry/dlq}: the caller's tenant's undecodable telemetry, newest first (read key). */
-final class TelemetryDlqRoutes {
+public final class TelemetryDlqRoutes {
   private final Pool pool;
 
-  TelemetryDlqRoutes(Pool pool) {
+  public TelemetryDlqRoutes(Pool pool) {
     this.pool = pool;
   }
 
-  void mount(Endpoints endpoints) {
+  public void mount(Endpoints endpoints) {
     endpoints.add(GET, "/api/v1/telemetry/dlq", Access.TENANT_READ, this::list);
   }
 

@@ -1,8 +1,9 @@
-package io.gridline.api;
+package io.gridline.api.telemetry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gridline.api.ApiFixture;
 import io.gridline.api.http.Problems;
 import io.gridline.devservices.TestStores;
 import io.gridline.runtime.PgUrl;

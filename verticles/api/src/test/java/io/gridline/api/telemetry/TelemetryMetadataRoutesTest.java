@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.telemetry;
 
 import static io.gridline.api.ApiFixture.await;
 import static io.gridline.api.ApiFixture.invalid;
@@ -6,6 +6,7 @@ import static io.gridline.api.ApiFixture.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.gridline.api.ApiFixture;
 import io.gridline.contracts.registry.RegistryCacheKeys;
 import io.gridline.contracts.telemetry.TelemetryAddresses;
 import io.gridline.devservices.TestStores;
