@@ -15,6 +15,7 @@ import io.gridline.api.http.Authenticator;
 import io.gridline.api.http.OpenApiDocument;
 import io.gridline.api.telemetry.SensorModelRepository;
 import io.gridline.api.telemetry.SensorModelRoutes;
+import io.gridline.api.telemetry.TelemetryDlqRepository;
 import io.gridline.api.telemetry.TelemetryDlqRoutes;
 import io.gridline.api.telemetry.TelemetryRepository;
 import io.gridline.api.telemetry.TelemetryRoutes;
@@ -78,7 +79,7 @@ public final class ApiVerticle extends VerticleBase {
             new ApiKeyRoutes(tenants, keys, events).mount(endpoints);
             new DeviceRoutes(devices, events).mount(endpoints);
             new SensorModelRoutes(new SensorModelRepository(pool), vertx.eventBus()).mount(endpoints);
-            new TelemetryDlqRoutes(pool).mount(endpoints);
+            new TelemetryDlqRoutes(new TelemetryDlqRepository(pool)).mount(endpoints);
             new CredentialRoutes(devices, new CredentialRepository(pool), events).mount(endpoints);
             new CommandRoutes(devices, new DeviceOwners(RedisAPI.api(redis)), vertx.eventBus()).mount(endpoints);
             new CertificateRoutes(vertx, devices, new CertificateRepository(pool), events, config).mount(endpoints);
