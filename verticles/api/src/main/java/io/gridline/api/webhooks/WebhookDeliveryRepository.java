@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.webhooks;
 
 import io.gridline.api.http.Page;
 import io.gridline.api.http.Problem;
@@ -15,11 +15,11 @@ import java.util.UUID;
  * SQL for {@code webhook_deliveries} (V5), the outbox the webhooks verticle works off. Every statement is scoped by
  * the caller's tenant and the subscription: another tenant's deliveries are not found.
  */
-final class WebhookDeliveryRepository {
+public final class WebhookDeliveryRepository {
   private static final String FILTER = "subscription_id = $1 AND tenant_id = $2 AND ($3::text IS NULL OR status = $3)";
   private final Pool pool;
 
-  WebhookDeliveryRepository(Pool pool) {
+  public WebhookDeliveryRepository(Pool pool) {
     this.pool = pool;
   }
 

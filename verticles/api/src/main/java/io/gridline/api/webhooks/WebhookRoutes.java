@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.webhooks;
 
 import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
@@ -27,20 +27,20 @@ import java.util.UUID;
  * new one. No other response carries a secret. Custom headers' values (often the receiver's credentials) are shown to
  * write keys only: a read-only key sees their names with {@code "***"}.
  */
-final class WebhookRoutes {
+public final class WebhookRoutes {
   private final Vertx vertx;
   private final WebhookRepository webhooks;
   private final WebhookSettings settings;
   private final WebhookSecrets secrets;
 
-  WebhookRoutes(Vertx vertx, WebhookRepository webhooks, WebhookSettings settings) {
+  public WebhookRoutes(Vertx vertx, WebhookRepository webhooks, WebhookSettings settings) {
     this.vertx = vertx;
     this.webhooks = webhooks;
     this.settings = settings;
     this.secrets = new WebhookSecrets(settings.secrets());
   }
 
-  void mount(Endpoints endpoints) {
+  public void mount(Endpoints endpoints) {
     endpoints.add(POST, "/api/v1/webhooks", Access.TENANT_WRITE, this::create);
     endpoints.add(GET, "/api/v1/webhooks", Access.TENANT_READ, this::list);
     endpoints.add(GET, "/api/v1/webhooks/:id", Access.TENANT_READ, this::get);

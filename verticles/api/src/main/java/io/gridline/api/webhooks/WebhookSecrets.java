@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.webhooks;
 
 import io.gridline.runtime.SecretBox;
 import io.gridline.runtime.Tokens;
@@ -16,11 +16,11 @@ import java.util.UUID;
  * <p>Custom headers are sealed the same way ({@code headers_sealed}: the headers' JSON object in UTF-8), since they
  * often carry the receiver's credentials; the webhooks verticle opens them for each delivery.
  */
-final class WebhookSecrets {
+public final class WebhookSecrets {
   static final String PREFIX = "whsec_";
   private final SecretBox box;
 
-  WebhookSecrets(SecretBox box) {
+  public WebhookSecrets(SecretBox box) {
     this.box = box;
   }
 

@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.webhooks;
 
 import static io.gridline.api.ApiFixture.await;
 import static io.gridline.api.ApiFixture.invalid;
@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gridline.api.ApiFixture;
 import io.gridline.contracts.webhooks.DeliveryOutcome;
 import io.gridline.contracts.webhooks.DeliveryRequest;
 import io.gridline.contracts.webhooks.WebhookAddresses;

@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.webhooks;
 
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
@@ -33,14 +33,14 @@ import java.util.UUID;
  * {@code findSubscription → queueTestEvent → deliverNow}: the synthetic {@code webhook.test} event goes through the
  * same outbox row and the same webhooks verticle as any event, so its outcome is what a real event would get.
  */
-final class WebhookDeliveryRoutes {
+public final class WebhookDeliveryRoutes {
   static final String TEST_EVENT_TYPE = "webhook.test";
   private final WebhookRepository webhooks;
   private final WebhookDeliveryRepository deliveries;
   private final EventBus bus;
   private final long replyTimeoutMs;
 
-  WebhookDeliveryRoutes(WebhookRepository webhooks, WebhookDeliveryRepository deliveries, EventBus bus,
+  public WebhookDeliveryRoutes(WebhookRepository webhooks, WebhookDeliveryRepository deliveries, EventBus bus,
       long replyTimeoutMs) {
     this.webhooks = webhooks;
     this.deliveries = deliveries;
@@ -48,7 +48,7 @@ final class WebhookDeliveryRoutes {
     this.replyTimeoutMs = replyTimeoutMs;
   }
 
-  void mount(Endpoints endpoints) {
+  public void mount(Endpoints endpoints) {
     endpoints.add(POST, "/api/v1/webhooks/:id/test", Access.TENANT_WRITE, this::test);
     endpoints.add(GET, "/api/v1/webhooks/:id/deliveries", Access.TENANT_READ, this::list);
     endpoints.add(POST, "/api/v1/webhooks/:id/deliveries/:deliveryId/redeliver", Access.TENANT_WRITE, this::redeliver);

@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.webhooks;
 
 import io.gridline.api.http.Timestamps;
 import io.vertx.core.json.JsonObject;

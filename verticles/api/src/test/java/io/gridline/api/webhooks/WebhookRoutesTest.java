@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.webhooks;
 
 import static io.gridline.api.ApiFixture.invalid;
 import static io.gridline.api.ApiFixture.problem;
@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gridline.api.ApiFixture;
 import io.gridline.runtime.SecretBox;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

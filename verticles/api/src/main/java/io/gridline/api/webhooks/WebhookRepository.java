@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.webhooks;
 
 import io.gridline.api.http.Page;
 import io.gridline.api.http.Problem;
@@ -20,13 +20,13 @@ import java.util.UUID;
  * here into {@code headers_sealed} on every write (the plaintext {@code headers} column is left {@code '{}'}), so a
  * row written before V7 is sealed by its next PUT or secret rotation and read from its plaintext until then.
  */
-final class WebhookRepository {
+public final class WebhookRepository {
   /** Subscriptions per tenant: each one multiplies the delivery work of every event. */
   static final int MAX_PER_TENANT = 100;
   private final Pool pool;
   private final WebhookSecrets secrets;
 
-  WebhookRepository(Pool pool, WebhookSecrets secrets) {
+  public WebhookRepository(Pool pool, WebhookSecrets secrets) {
     this.pool = pool;
     this.secrets = secrets;
   }

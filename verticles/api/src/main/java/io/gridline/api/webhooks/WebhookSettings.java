@@ -1,4 +1,4 @@
-package io.gridline.api;
+package io.gridline.api.webhooks;
 
 import io.gridline.runtime.GridlineConfig;
 import io.gridline.runtime.SecretBox;
@@ -16,10 +16,10 @@ import java.time.format.DateTimeParseException;
  *                       ({@code webhooks.dns-timeout-ms}, {@code webhooks.timeout-ms}) plus a margin for claiming the
  *                       row and recording the outcome
  */
-record WebhookSettings(WebhookTargets targets, SecretBox secrets, Duration secretOverlap, long replyTimeoutMs) {
+public record WebhookSettings(WebhookTargets targets, SecretBox secrets, Duration secretOverlap, long replyTimeoutMs) {
   static final long REPLY_MARGIN_MS = 5_000;
 
-  static WebhookSettings from(GridlineConfig config) {
+  public static WebhookSettings from(GridlineConfig config) {
     String overlap = config.string("webhooks.secret-overlap", "PT24H");
     Duration secretOverlap;
     try {
