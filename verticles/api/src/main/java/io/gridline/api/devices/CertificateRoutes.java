@@ -50,8 +50,8 @@ public final class CertificateRoutes {
   private final RegistryEvents events;
   private final Future<Optional<DeviceCertificateAuthority>> authority;
 
-  public CertificateRoutes(Vertx vertx, DeviceRepository devices, CertificateRepository certificates, RegistryEvents events,
-      GridlineConfig config) {
+  public CertificateRoutes(Vertx vertx, DeviceRepository devices, CertificateRepository certificates,
+      RegistryEvents events, GridlineConfig config) {
     this.vertx = vertx;
     this.devices = devices;
     this.certificates = certificates;

@@ -7,8 +7,8 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /** A registry device. {@code status} and {@code lastSeenAt} belong to the protocol verticles; the API only shows them. */
-public record Device(long id, UUID tenantId, String kind, String externalId, String name, JsonObject metadata, String status,
-    OffsetDateTime lastSeenAt, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+public record Device(long id, UUID tenantId, String kind, String externalId, String name, JsonObject metadata,
+    String status, OffsetDateTime lastSeenAt, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
   static final String COLUMNS =
       "id, tenant_id, kind, external_id, name, metadata, status, last_seen_at, created_at, updated_at";
 

@@ -74,7 +74,8 @@ public final class TelemetryRepository {
   }
 
   /** Opens the series pool on {@code sink.pg-url}, or on {@code pg.url} when that is unset. */
-  public static TelemetryRepository create(Vertx vertx, GridlineConfig config, Pool metadata, Duration statementTimeout) {
+  public static TelemetryRepository create(Vertx vertx, GridlineConfig config, Pool metadata,
+      Duration statementTimeout) {
     String urlKey = config.has("sink.pg-url") ? "sink.pg-url" : Store.POSTGRES.urlKey();
     return new TelemetryRepository(metadata, StoreClients.pg(vertx, config, urlKey, "api-telemetry"), statementTimeout);
   }
