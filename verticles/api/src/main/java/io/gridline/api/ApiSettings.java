@@ -16,9 +16,9 @@ import java.util.Optional;
  * @param telemetryTimeout   {@code api.telemetry.statement-timeout}: longest a telemetry query may run in the database
  * @param telemetryMaxRange  {@code api.telemetry.max-range}: widest {@code [from, to)} a telemetry query may cover
  */
-record ApiSettings(String host, int port, String adminKey, Optional<String> tlsCertPath, Optional<String> tlsKeyPath,
-    long maxBodyBytes, boolean demoTenant, Path dataDir, int rateLimit, int rateLimitBurst, Duration telemetryTimeout,
-    Duration telemetryMaxRange) {
+public record ApiSettings(String host, int port, String adminKey, Optional<String> tlsCertPath,
+    Optional<String> tlsKeyPath, long maxBodyBytes, boolean demoTenant, Path dataDir, int rateLimit, int rateLimitBurst,
+    Duration telemetryTimeout, Duration telemetryMaxRange) {
 
   static ApiSettings from(GridlineConfig config) {
     Optional<String> cert = config.optString("api.tls.cert-path");

@@ -1,5 +1,11 @@
 package io.gridline.api;
 
+import io.gridline.api.devices.DeviceInput;
+import io.gridline.api.devices.DeviceRepository;
+import io.gridline.api.devices.RegistryEvents;
+import io.gridline.api.http.Caller;
+import io.gridline.api.tenants.ApiKeyRepository;
+import io.gridline.api.tenants.TenantRepository;
 import io.gridline.contracts.registry.DeviceChanged.Change;
 import io.gridline.runtime.ExternalIds;
 import io.gridline.runtime.Tokens;

@@ -2,6 +2,7 @@ package io.gridline.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.gridline.api.http.Problems;
 import io.gridline.devservices.TestStores;
 import io.gridline.runtime.PgUrl;
 import io.gridline.runtime.SecretBox;
@@ -31,15 +32,15 @@ import java.util.concurrent.TimeUnit;
  * A migrated fresh database, the api verticle on port 0 and an HTTP client: what every API test starts from. Calls
  * block the test thread (never a Vert.x thread) until the answer arrives.
  */
-final class ApiFixture {
-  final Vertx vertx;
-  final String pgUrl;
-  final String adminKey = Tokens.generate("gla_");
+public final class ApiFixture {
+  public final Vertx vertx;
+  public final String pgUrl;
+  public final String adminKey = Tokens.generate("gla_");
   /** {@code secrets.encryption-key} of every deployment, so tests can open what the API sealed. */
-  final String encryptionKey = SecretBox.generateKey();
-  final WebClient client;
+  public final String encryptionKey = SecretBox.generateKey();
+  public final WebClient client;
   /** The test's own connection to the database, to check what the API stored. */
-  final Pool db;
+  public final Pool db;
   private final List<String> deployments = new ArrayList<>();
   private ApiVerticle verticle;
 
@@ -53,7 +54,7 @@ final class ApiFixture {
   }
 
   /** A fresh migrated database, without a running API. */
-  static ApiFixture database(Vertx vertx) {
+  public static ApiFixture database(Vertx vertx) {
     String url = TestStores.pgUrl();
     PgUrl pg = PgUrl.parse(url);
     Migrations.migrate(pg.jdbcUrl(), pg.user(), pg.password());
@@ -61,14 +62,14 @@ final class ApiFixture {
   }
 
   /** A fresh database and a running API with the default test config. */
-  static ApiFixture start(Vertx vertx) {
+  public static ApiFixture start(Vertx vertx) {
     ApiFixture fixture = database(vertx);
     fixture.verticle = fixture.deploy(fixture.config());
     return fixture;
   }
 
   /** What the node would hand the verticle: the flat resolved config, here with port 0 and a small body limit. */
-  JsonObject config() {
+  public JsonObject config() {
     return new JsonObject()
         .put("node.id", "test-node")
         .put("pg.url", pgUrl)
@@ -85,17 +86,17 @@ final class ApiFixture {
         .put("secrets.encryption-key", encryptionKey);
   }
 
-  ApiVerticle deploy(JsonObject config) {
+  public ApiVerticle deploy(JsonObject config) {
     ApiVerticle v = new ApiVerticle();
     deployments.add(await(vertx.deployVerticle(v, new DeploymentOptions().setConfig(config))));
     return v;
   }
 
-  ApiVerticle verticle() {
+  public ApiVerticle verticle() {
     return verticle;
   }
 
-  void close() {
+  public void close() {
     for (String id : deployments) {
       await(vertx.undeploy(id));
     }
@@ -104,7 +105,7 @@ final class ApiFixture {
     client.close();
   }
 
-  static <T> T await(Future<T> future) {
+  public static <T> T await(Future<T> future) {
     try {
       return future.await(20, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
@@ -114,15 +115,15 @@ final class ApiFixture {
 
   // ---- HTTP
 
-  HttpResponse<Buffer> call(HttpMethod method, String path, String token, Object body) {
+  public HttpResponse<Buffer> call(HttpMethod method, String path, String token, Object body) {
     return call(verticle.actualPort(), method, path, token, body);
   }
 
-  HttpResponse<Buffer> call(int port, HttpMethod method, String path, String token, Object body) {
+  public HttpResponse<Buffer> call(int port, HttpMethod method, String path, String token, Object body) {
     return await(send(port, method, path, token, body));
   }
 
-  Future<HttpResponse<Buffer>> send(HttpMethod method, String path, String token, Object body) {
+  public Future<HttpResponse<Buffer>> send(HttpMethod method, String path, String token, Object body) {
     return send(verticle.actualPort(), method, path, token, body);
   }
 
@@ -140,25 +141,25 @@ final class ApiFixture {
     return request.send();
   }
 
-  HttpResponse<Buffer> get(String path, String token) {
+  public HttpResponse<Buffer> get(String path, String token) {
     return call(HttpMethod.GET, path, token, null);
   }
 
-  HttpResponse<Buffer> post(String path, String token, Object body) {
+  public HttpResponse<Buffer> post(String path, String token, Object body) {
     return call(HttpMethod.POST, path, token, body);
   }
 
-  HttpResponse<Buffer> put(String path, String token, Object body) {
+  public HttpResponse<Buffer> put(String path, String token, Object body) {
     return call(HttpMethod.PUT, path, token, body);
   }
 
-  HttpResponse<Buffer> delete(String path, String token) {
+  public HttpResponse<Buffer> delete(String path, String token) {
     return call(HttpMethod.DELETE, path, token, null);
   }
 
   // ---- set-up shortcuts (each asserts its own success)
 
-  JsonObject createTenant(String name, int maxDevices) {
+  public JsonObject createTenant(String name, int maxDevices) {
     HttpResponse<Buffer> r = post("/api/v1/tenants", adminKey,
         new JsonObject().put("name", name).put("maxDevices", maxDevices));
     assertEquals(201, r.statusCode(), r.bodyAsString());
@@ -167,22 +168,22 @@ final class ApiFixture {
 
   /** @return the new key's token */
   /** A tenant with a write and a read key, plus a write key of another tenant: the usual cast of a route test. */
-  record TenantKeys(String tenantId, String writeKey, String readKey, String otherKey) {}
+  public record TenantKeys(String tenantId, String writeKey, String readKey, String otherKey) {}
 
-  TenantKeys tenantWithKeys(String name) {
+  public TenantKeys tenantWithKeys(String name) {
     String tenant = createTenant(name, 100).getString("id");
     return new TenantKeys(tenant, createKey(tenant, "write"), createKey(tenant, "read"),
         createKey(createTenant("other-" + name, 100).getString("id"), "write"));
   }
 
-  String createKey(String tenantId, String role) {
+  public String createKey(String tenantId, String role) {
     HttpResponse<Buffer> r = post("/api/v1/tenants/" + tenantId + "/api-keys", adminKey,
         new JsonObject().put("role", role));
     assertEquals(201, r.statusCode(), r.bodyAsString());
     return r.bodyAsJsonObject().getString("key");
   }
 
-  JsonObject createDevice(String token, String kind, String externalId, String name) {
+  public JsonObject createDevice(String token, String kind, String externalId, String name) {
     HttpResponse<Buffer> r = post("/api/v1/devices", token,
         new JsonObject().put("kind", kind).put("externalId", externalId).put("name", name));
     assertEquals(201, r.statusCode(), r.bodyAsString());
@@ -192,7 +193,7 @@ final class ApiFixture {
   // ---- problem bodies
 
   /** Asserts a problem+json answer with this status and returns its body. */
-  static JsonObject problem(HttpResponse<Buffer> r, int status) {
+  public static JsonObject problem(HttpResponse<Buffer> r, int status) {
     assertEquals(status, r.statusCode(), r.bodyAsString());
     assertEquals(Problems.CONTENT_TYPE, r.getHeader("Content-Type"));
     JsonObject body = r.bodyAsJsonObject();
@@ -206,7 +207,7 @@ final class ApiFixture {
   }
 
   /** Asserts a 400 whose errors name exactly these fields, in any order. */
-  static JsonObject invalid(HttpResponse<Buffer> r, String... fields) {
+  public static JsonObject invalid(HttpResponse<Buffer> r, String... fields) {
     JsonObject body = problem(r, 400);
     JsonArray errors = body.getJsonArray("errors");
     List<String> named = errors.stream().map(e -> ((JsonObject) e).getString("field")).sorted().toList();
@@ -221,12 +222,12 @@ final class ApiFixture {
 
   // ---- database checks
 
-  Row row(String sql, Object... params) {
+  public Row row(String sql, Object... params) {
     var rows = await(db.preparedQuery(sql).execute(Tuple.wrap(params)));
     return rows.size() == 0 ? null : rows.iterator().next();
   }
 
-  long count(String sql, Object... params) {
+  public long count(String sql, Object... params) {
     return row(sql, params).getLong(0);
   }
 }
