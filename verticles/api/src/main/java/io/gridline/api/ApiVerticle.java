@@ -3,6 +3,7 @@ package io.gridline.api;
 import io.gridline.api.devices.CertificateRepository;
 import io.gridline.api.devices.CertificateRoutes;
 import io.gridline.api.devices.CommandRoutes;
+import io.gridline.runtime.command.CommandLedger;
 import io.gridline.api.devices.CredentialRepository;
 import io.gridline.api.devices.CredentialRoutes;
 import io.gridline.api.devices.DeviceOwners;
@@ -87,7 +88,8 @@ public final class ApiVerticle extends VerticleBase {
             new SensorModelRoutes(new SensorModelRepository(pool), vertx.eventBus()).mount(endpoints);
             new TelemetryDlqRoutes(new TelemetryDlqRepository(pool)).mount(endpoints);
             new CredentialRoutes(devices, new CredentialRepository(pool), events).mount(endpoints);
-            new CommandRoutes(devices, new DeviceOwners(RedisAPI.api(redis)), vertx.eventBus()).mount(endpoints);
+            new CommandRoutes(devices, new DeviceOwners(RedisAPI.api(redis)), vertx.eventBus(),
+                new CommandLedger(pool)).mount(endpoints);
             new CertificateRoutes(vertx, devices, new CertificateRepository(pool), events, config).mount(endpoints);
             new TelemetryRoutes(devices, telemetry, java.time.Clock.systemUTC(), settings.telemetryMaxRange())
                 .mount(endpoints);

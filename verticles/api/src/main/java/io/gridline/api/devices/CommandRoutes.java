@@ -1,19 +1,25 @@
 package io.gridline.api.devices;
 
+import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 
 import io.gridline.api.http.Access;
 import io.gridline.api.http.Bodies;
 import io.gridline.api.http.Caller;
 import io.gridline.api.http.Endpoints;
+import io.gridline.api.http.Page;
+import io.gridline.api.http.Timestamps;
 import io.gridline.api.http.PathIds;
 import io.gridline.api.http.Problem;
 import io.gridline.api.http.Respond;
+import io.gridline.contracts.commands.CommandStatus;
 import io.gridline.contracts.mqtt.CommandResult;
 import io.gridline.contracts.mqtt.DeviceCommand;
 import io.gridline.contracts.mqtt.MqttOwnership;
 import io.gridline.contracts.node.NodeAddresses;
 import io.gridline.runtime.ExternalIds;
+import io.gridline.runtime.command.Command;
+import io.gridline.runtime.command.CommandLedger;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -25,24 +31,78 @@ import java.util.Base64;
 import java.util.UUID;
 
 /**
- * {@code POST /api/v1/devices/{id}/commands}: publishes {@code cmnd/f2-<mac>/<suffix>} to an MQTT device through the
- * node that holds its connection. The steps: {@code readInput → findDevice → requireMqtt → findOwner → sendToOwner}.
- * 202 once the owning bridge wrote it to the device; 409 when the device is offline or has not subscribed to it.
+ * Commands, in the lifecycle every device kind shares ({@code commands}, {@link CommandLedger}):
+ * <ul>
+ *   <li>{@code POST /api/v1/devices/{id}/commands}: publishes {@code cmnd/f2-<mac>/<suffix>} to an MQTT device through
+ *   the node that holds its connection. The steps: {@code readInput → findDevice → requireMqtt → findOwner →
+ *   sendToOwner → recordSent}. 202 once the owning bridge wrote it to the device (recorded {@code sent}); 409 when the
+ *   device is offline or has not subscribed to it (nothing recorded).</li>
+ *   <li>{@code GET /api/v1/commands/{id}}: one command of the caller's tenant, any kind.</li>
+ *   <li>{@code GET /api/v1/devices/{id}/commands?status=&page=&size=}: a device's commands, newest first.</li>
+ * </ul>
  */
 public final class CommandRoutes {
   static final long REPLY_TIMEOUT_MS = 5_000;
+  /** The type of an MQTT command in {@code commands}. */
+  public static final String MQTT_PUBLISH = "mqtt.publish";
   private final DeviceRepository devices;
   private final DeviceOwners owners;
   private final EventBus bus;
+  private final CommandLedger ledger;
 
-  public CommandRoutes(DeviceRepository devices, DeviceOwners owners, EventBus bus) {
+  public CommandRoutes(DeviceRepository devices, DeviceOwners owners, EventBus bus, CommandLedger ledger) {
     this.devices = devices;
     this.owners = owners;
     this.bus = bus;
+    this.ledger = ledger;
   }
 
   public void mount(Endpoints endpoints) {
     endpoints.add(POST, "/api/v1/devices/:id/commands", Access.TENANT_WRITE, this::send);
+    endpoints.add(GET, "/api/v1/devices/:id/commands", Access.TENANT_READ, this::list);
+    endpoints.add(GET, "/api/v1/commands/:commandId", Access.TENANT_READ, this::get);
+  }
+
+  /** A command as the API shows it. */
+  public static JsonObject toJson(Command c) {
+    return new JsonObject().put("id", c.id().toString()).put("deviceId", c.deviceId()).put("deviceKind", c.deviceKind())
+        .put("type", c.type()).put("payload", c.payload()).put("priority", c.priority())
+        .put("status", c.status().wire()).put("attempts", c.attempts()).put("result", c.result())
+        .put("error", c.error()).put("createdAt", Timestamps.format(c.createdAt()))
+        .put("sentAt", Timestamps.format(c.sentAt())).put("finishedAt", Timestamps.format(c.finishedAt()));
+  }
+
+  private void get(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    PathIds.uuid(ctx, "commandId")
+        .compose(id -> ledger.find(caller.tenantId(), id).compose(found -> found
+            .map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture(Problem.notFound("no command " + id)))))
+        .onComplete(Respond.json(ctx, 200, CommandRoutes::toJson));
+  }
+
+  private void list(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    PathIds.deviceId(ctx, "id")
+        .compose(id -> statusFilter(ctx).compose(status -> Page.of(ctx).compose(page -> devices.find(caller.tenantId(), id)
+            .compose(device -> ledger.list(caller.tenantId(), device.id(), status.orElse(null), page.size(),
+                page.offset()))
+            .map(slice -> page.envelope(new Page.Slice<>(slice.items(), slice.total()), CommandRoutes::toJson)))))
+        .onComplete(Respond.json(ctx, 200, json -> json));
+  }
+
+  private static Future<java.util.Optional<CommandStatus>> statusFilter(RoutingContext ctx) {
+    String raw = ctx.queryParams().get("status");
+    if (raw == null) {
+      return Future.succeededFuture(java.util.Optional.empty());
+    }
+    for (CommandStatus s : CommandStatus.values()) {
+      if (s.wire().equals(raw)) {
+        return Future.succeededFuture(java.util.Optional.of(s));
+      }
+    }
+    return Future.failedFuture(Problem.invalid("status", "must be one of "
+        + String.join(", ", java.util.Arrays.stream(CommandStatus.values()).map(CommandStatus::wire).toList())));
   }
 
   private record CommandContext(Caller caller, long deviceId, CommandInput input, Device device, String ownerNode) {
@@ -64,6 +124,7 @@ public final class CommandRoutes {
         .compose(this::requireMqtt)
         .compose(this::findOwner)
         .compose(this::sendToOwner)
+        .compose(this::recordSent)
         .onComplete(Respond.json(ctx, 202, commandId -> new JsonObject().put("commandId", commandId)));
   }
 
@@ -83,7 +144,7 @@ public final class CommandRoutes {
         : Future.failedFuture(offline(c)));
   }
 
-  private Future<String> sendToOwner(CommandContext c) {
+  private Future<DeviceCommand> sendToOwner(CommandContext c) {
     String clientId = "f2-" + c.device().externalId().replace(":", "");
     DeviceCommand command = new DeviceCommand(UUID.randomUUID().toString(), c.caller().tenantId().toString(),
         c.deviceId(), clientId, "cmnd/" + clientId + "/" + c.input().topic(),
@@ -91,7 +152,16 @@ public final class CommandRoutes {
     return bus.<CommandResult>request(NodeAddresses.nodeAddress(c.ownerNode(), MqttOwnership.VERTICLE), command,
             new DeliveryOptions().setSendTimeout(REPLY_TIMEOUT_MS))
         .recover(err -> Future.failedFuture(unreachable(c, err)))
-        .compose(reply -> outcome(c, reply.body()));
+        .compose(reply -> outcome(c, reply.body()).map(command));
+  }
+
+  /** The bridge wrote it to the device: a {@code sent} command, readable at {@code GET /api/v1/commands/{id}}. */
+  private Future<String> recordSent(DeviceCommand command) {
+    JsonObject payload = new JsonObject().put("topic", command.topic()).put("payload", command.payloadBase64())
+        .put("encoding", "base64").put("qos", command.qos());
+    return ledger.recordSent(UUID.fromString(command.commandId()), UUID.fromString(command.tenantId()),
+            command.deviceId(), ExternalIds.MQTT, MQTT_PUBLISH, payload, new JsonObject().put("outcome", "delivered"))
+        .map(recorded -> command.commandId());
   }
 
   private static Future<String> outcome(CommandContext c, CommandResult result) {

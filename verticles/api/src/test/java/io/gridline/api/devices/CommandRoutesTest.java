@@ -113,6 +113,42 @@ class CommandRoutesTest {
   }
 
   @Test
+  void aSentCommandIsReadableInTheSharedLifecycle() throws Exception {
+    long id = mqttDevice("aa:bb:cc:10:00:09");
+    MessageConsumer<DeviceCommand> c = owner(id, "node-" + UUID.randomUUID(), CommandResult.Outcome.DELIVERED,
+        new LinkedBlockingQueue<>());
+    try {
+      String commandId = api.post(path(id), writeKey, new JsonObject().put("topic", "relay/3").put("payload", "ON")
+          .put("qos", 0)).bodyAsJsonObject().getString("commandId");
+      HttpResponse<Buffer> r = api.call(io.vertx.core.http.HttpMethod.GET, "/api/v1/commands/" + commandId,
+          readKey, null);
+      assertEquals(200, r.statusCode(), r.bodyAsString());
+      JsonObject command = r.bodyAsJsonObject();
+      assertEquals(commandId, command.getString("id"));
+      assertEquals(id, command.getLong("deviceId"));
+      assertEquals("mqtt", command.getString("deviceKind"));
+      assertEquals("mqtt.publish", command.getString("type"));
+      assertEquals("sent", command.getString("status"));
+      assertEquals(1, command.getInteger("attempts"));
+      assertEquals("cmnd/f2-aabbcc100009/relay/3", command.getJsonObject("payload").getString("topic"));
+      assertTrue(command.getString("sentAt").endsWith("Z"));
+
+      JsonObject list = api.call(io.vertx.core.http.HttpMethod.GET, path(id) + "?status=sent", readKey,
+          null).bodyAsJsonObject();
+      assertEquals(1, list.getLong("total"));
+      assertEquals(commandId, list.getJsonArray("items").getJsonObject(0).getString("id"));
+      assertEquals(0, api.call(io.vertx.core.http.HttpMethod.GET, path(id) + "?status=queued", readKey,
+          null).bodyAsJsonObject().getLong("total"));
+      problem(api.call(io.vertx.core.http.HttpMethod.GET, path(id) + "?status=bogus", readKey, null), 400);
+      problem(api.call(io.vertx.core.http.HttpMethod.GET, "/api/v1/commands/" + commandId, otherKey, null),
+          404);
+      problem(api.call(io.vertx.core.http.HttpMethod.GET, path(id), otherKey, null), 404);
+    } finally {
+      await(c.unregister());
+    }
+  }
+
+  @Test
   void notSubscribedIsAConflict() {
     long id = mqttDevice("aa:bb:cc:10:00:02");
     MessageConsumer<DeviceCommand> c = owner(id, "node-" + UUID.randomUUID(), CommandResult.Outcome.NOT_SUBSCRIBED,
