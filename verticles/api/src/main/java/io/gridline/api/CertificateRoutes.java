@@ -6,8 +6,8 @@ import static io.vertx.core.http.HttpMethod.POST;
 
 import io.gridline.contracts.registry.DeviceChanged.Change;
 import io.gridline.runtime.DeviceCertificateAuthority;
-import io.gridline.runtime.ExternalIds;
 import io.gridline.runtime.GridlineConfig;
+import io.gridline.runtime.device.ExternalIds;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

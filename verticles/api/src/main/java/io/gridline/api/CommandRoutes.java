@@ -6,7 +6,7 @@ import io.gridline.contracts.mqtt.CommandResult;
 import io.gridline.contracts.mqtt.DeviceCommand;
 import io.gridline.contracts.mqtt.MqttOwnership;
 import io.gridline.contracts.node.NodeAddresses;
-import io.gridline.runtime.ExternalIds;
+import io.gridline.runtime.device.ExternalIds;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;

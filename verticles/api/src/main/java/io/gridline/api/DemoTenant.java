@@ -1,8 +1,8 @@
 package io.gridline.api;
 
 import io.gridline.contracts.registry.DeviceChanged.Change;
-import io.gridline.runtime.ExternalIds;
 import io.gridline.runtime.Tokens;
+import io.gridline.runtime.device.ExternalIds;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,7 @@
 package io.gridline.api;
 
 import io.gridline.contracts.registry.RegistryCacheKeys;
-import io.gridline.runtime.ExternalIds;
+import io.gridline.runtime.device.ExternalIds;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
 import java.util.List;

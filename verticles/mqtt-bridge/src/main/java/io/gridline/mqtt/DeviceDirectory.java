@@ -2,7 +2,7 @@ package io.gridline.mqtt;
 
 import io.gridline.contracts.registry.DeviceChanged;
 import io.gridline.contracts.registry.RegistryAddresses;
-import io.gridline.runtime.ExternalIds;
+import io.gridline.runtime.device.ExternalIds;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;

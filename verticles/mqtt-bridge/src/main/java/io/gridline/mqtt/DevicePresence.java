@@ -1,7 +1,7 @@
 package io.gridline.mqtt;
 
 import io.gridline.contracts.events.DeviceEvent;
-import io.gridline.runtime.ExternalIds;
+import io.gridline.runtime.device.ExternalIds;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;

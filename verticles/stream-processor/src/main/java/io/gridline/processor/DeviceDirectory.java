@@ -2,7 +2,7 @@ package io.gridline.processor;
 
 import io.gridline.contracts.registry.DeviceChanged;
 import io.gridline.contracts.registry.RegistryCacheKeys;
-import io.gridline.runtime.ExternalIds;
+import io.gridline.runtime.device.ExternalIds;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
