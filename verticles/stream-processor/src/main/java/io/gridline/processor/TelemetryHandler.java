@@ -11,6 +11,7 @@ import io.gridline.contracts.telemetry.TelemetryRejected;
 import io.gridline.contracts.telemetry.TelemetryRejected.Reasons;
 import io.gridline.runtime.LogThrottle;
 import io.gridline.runtime.UntrustedText;
+import io.gridline.runtime.device.EventIds;
 import io.gridline.runtime.device.ExternalIds;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

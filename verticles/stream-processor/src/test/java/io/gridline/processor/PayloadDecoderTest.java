@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.gridline.contracts.telemetry.TelemetryRejected.Reasons;
+import io.gridline.runtime.device.EventIds;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -18,6 +18,7 @@ import io.gridline.contracts.registry.RegistryCacheKeys;
 import io.gridline.contracts.telemetry.TelemetryRejected.Reasons;
 import io.gridline.devservices.Waits;
 import io.gridline.runtime.Readiness;
+import io.gridline.runtime.device.EventIds;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.gridline.processor;
+package io.gridline.runtime.device;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,17 +9,17 @@ import java.util.UUID;
  * Event ids derived from their cause (DESIGN §4): a UUIDv5 over the source record's topic, partition, offset and the
  * event type, so reprocessing the same record after a crash yields the same id and consumers can deduplicate.
  */
-final class EventIds {
+public final class EventIds {
   /** Gridline's namespace for ids derived from Kafka records (a fixed random UUID). */
-  static final UUID KAFKA_RECORD_NAMESPACE = UUID.fromString("5b0f4c1e-8d0a-4a55-9a57-3f1f6e0b2c71");
+  public static final UUID KAFKA_RECORD_NAMESPACE = UUID.fromString("5b0f4c1e-8d0a-4a55-9a57-3f1f6e0b2c71");
 
   private EventIds() {}
 
-  static UUID fromRecord(String topic, int partition, long offset, String type) {
+  public static UUID fromRecord(String topic, int partition, long offset, String type) {
     return v5(KAFKA_RECORD_NAMESPACE, topic + "/" + partition + "/" + offset + "/" + type);
   }
 
-  static UUID v5(UUID namespace, String name) {
+  public static UUID v5(UUID namespace, String name) {
     MessageDigest sha1;
     try {
       sha1 = MessageDigest.getInstance("SHA-1");
