@@ -1,7 +1,7 @@
 package io.gridline.processor;
 
 import io.gridline.codecs.KafkaCodecs;
-import io.gridline.codecs.KafkaJsonCodec;
+import io.gridline.codecs.KafkaRecords;
 import io.gridline.codecs.Rfc3339;
 import io.gridline.contracts.Topics;
 import io.gridline.contracts.events.DeviceEvent;
@@ -20,7 +20,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -163,18 +162,14 @@ final class TelemetryHandler {
 
   private Future<Void> sendDecodedAndEvent(TelemetryContext ctx) {
     String key = String.valueOf(ctx.device.deviceId());
-    KafkaProducerRecord<String, Buffer> decoded = KafkaProducerRecord.create(Topics.TELEMETRY_DECODED, key,
-        KafkaCodecs.DECODED_TELEMETRY.encode(ctx.decoded));
-    decoded.addHeader(KafkaJsonCodec.SCHEMA_HEADER, KafkaCodecs.DECODED_TELEMETRY.schemaVersion());
-    Future<?> sent = producer.send(decoded).onSuccess(m -> decodedCounter.increment());
+    Future<?> sent = producer.send(KafkaRecords.of(Topics.TELEMETRY_DECODED, key, KafkaCodecs.DECODED_TELEMETRY, ctx.decoded))
+        .onSuccess(m -> decodedCounter.increment());
     if (!throttle.tryAcquire(ctx.device.deviceId(), ctx.now)) {
       ctx.acked = sent.mapEmpty();
       return Future.succeededFuture();
     }
-    KafkaProducerRecord<String, Buffer> event = KafkaProducerRecord.create(Topics.EVENTS, key,
-        KafkaCodecs.DEVICE_EVENT.encode(decodedEvent(ctx)));
-    event.addHeader(KafkaJsonCodec.SCHEMA_HEADER, KafkaCodecs.DEVICE_EVENT.schemaVersion());
-    Future<?> evented = producer.send(event).onSuccess(m -> eventCounter.increment());
+    Future<?> evented = producer.send(KafkaRecords.of(Topics.EVENTS, key, KafkaCodecs.DEVICE_EVENT, decodedEvent(ctx)))
+        .onSuccess(m -> eventCounter.increment());
     ctx.acked = Future.all(sent, evented).mapEmpty();
     return Future.succeededFuture();
   }
