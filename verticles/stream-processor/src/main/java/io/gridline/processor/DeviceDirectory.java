@@ -87,7 +87,7 @@ final class DeviceDirectory {
   }
 
   private Future<Optional<DeviceEntry>> fromRedis(String mac) {
-    return redis.get(RegistryCacheKeys.mqttDevice(mac))
+    return redis.get(RegistryCacheKeys.device(ExternalIds.MQTT, mac))
         .map(r -> r == null ? Optional.<DeviceEntry>empty() : Optional.of(DeviceEntry.fromJson(new JsonObject(r.toString()))))
         .recover(err -> {
           // Redis is a cache: without it the database answers
@@ -98,7 +98,7 @@ final class DeviceDirectory {
 
   private Future<Optional<DeviceEntry>> fromDatabase(String mac) {
     return pool.preparedQuery(BY_MAC).execute(Tuple.of(mac)).map(this::first).onSuccess(found -> found.ifPresent(d ->
-        redis.set(List.of(RegistryCacheKeys.mqttDevice(mac), d.toJson().encode(), "EX", String.valueOf(ttlMillis / 1000)))
+        redis.set(List.of(RegistryCacheKeys.device(ExternalIds.MQTT, mac), d.toJson().encode(), "EX", String.valueOf(ttlMillis / 1000)))
             .onFailure(err -> log.debug("redis store of {} failed: {}", mac, err.getMessage()))));
   }
 
