@@ -4,7 +4,7 @@ import io.gridline.codecs.KafkaCodecs;
 import io.gridline.codecs.Rfc3339;
 import io.gridline.contracts.telemetry.DecodedTelemetry;
 import io.gridline.contracts.telemetry.RawTelemetry;
-import io.gridline.runtime.ExternalIds;
+import io.gridline.runtime.device.ExternalIds;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

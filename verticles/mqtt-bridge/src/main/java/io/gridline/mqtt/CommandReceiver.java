@@ -6,6 +6,8 @@ import io.gridline.contracts.mqtt.DeviceCommand;
 import io.gridline.contracts.mqtt.MqttOwnership;
 import io.gridline.contracts.node.NodeAddresses;
 import io.gridline.runtime.UntrustedText;
+import io.gridline.runtime.device.DeviceDirectory;
+import io.gridline.runtime.device.ExternalIds;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -59,7 +61,7 @@ final class CommandReceiver {
     MqttDevice held = entry.connection().device();
     String refused = refusal(command, held);
     Future<CommandResult> checked = refused != null ? Future.succeededFuture(refuse(command, refused))
-        : directory.byMac(held.mac()).compose(found -> {
+        : directory.lookup(ExternalIds.MQTT, held.mac()).compose(found -> {
           String stale = found.isPresent() && found.get().id() == command.deviceId()
               && found.get().tenantId().equals(command.tenantId()) ? null
               : "the registry has no device " + command.deviceId() + " of tenant " + command.tenantId();

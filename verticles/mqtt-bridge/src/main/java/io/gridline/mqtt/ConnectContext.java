@@ -8,6 +8,7 @@ final class ConnectContext {
   final long receivedAt = System.currentTimeMillis();
   String mac;
   MqttDevice device;
+  DeviceCredentials credentials;
   boolean slotReserved;
   /** The client went away while its CONNECT was being checked. */
   boolean abandoned;

@@ -2,6 +2,8 @@ package io.gridline.mqtt;
 
 import io.gridline.runtime.DeviceCertificateAuthority;
 import io.gridline.runtime.Tokens;
+import io.gridline.runtime.device.DeviceDirectory;
+import io.gridline.runtime.device.ExternalIds;
 import io.vertx.core.Future;
 import java.security.MessageDigest;
 import java.security.cert.Certificate;
@@ -15,17 +17,20 @@ import javax.net.ssl.SSLSession;
  * Decides a CONNECT: {@link #authenticate} lists the steps. A device is accepted when its client id names a registered
  * {@code mqtt} device and it proves it is that device — the password is its current secret, or its verified client
  * certificate's CN is the client id and the certificate is one Gridline issued for this very device row and has not
- * revoked (mTLS) — or when {@code mqtt.require-auth=false}.
+ * revoked (mTLS) — or when {@code mqtt.require-auth=false}. The device comes from the shared (cached) registry
+ * directory, its credentials from their own lookup at every CONNECT, never cached.
  */
 final class DeviceAuthenticator {
   private final DeviceDirectory directory;
+  private final CredentialLookup credentials;
   private final ConnectionQuota quota;
   private final ConnectRate connectRate;
   private final MqttSettings settings;
 
-  DeviceAuthenticator(DeviceDirectory directory, ConnectionQuota quota, ConnectRate connectRate,
-      MqttSettings settings) {
+  DeviceAuthenticator(DeviceDirectory directory, CredentialLookup credentials, ConnectionQuota quota,
+      ConnectRate connectRate, MqttSettings settings) {
     this.directory = directory;
+    this.credentials = credentials;
     this.quota = quota;
     this.connectRate = connectRate;
     this.settings = settings;
@@ -36,6 +41,7 @@ final class DeviceAuthenticator {
         .compose(this::reserveSlot)
         .compose(this::readClientId)
         .compose(this::findDevice)
+        .compose(this::readCredentials)
         .compose(this::checkCredentials);
   }
 
@@ -67,12 +73,24 @@ final class DeviceAuthenticator {
   }
 
   private Future<ConnectContext> findDevice(ConnectContext ctx) {
-    return directory.byMac(ctx.mac).compose(found -> {
+    return directory.lookup(ExternalIds.MQTT, ctx.mac).compose(found -> {
       if (found.isEmpty()) {
         return Future.failedFuture(new Refusal(Refusal.UNREGISTERED, "no mqtt device " + ctx.mac + " is registered"));
       }
-      ctx.device = found.get();
+      ctx.device = MqttDevice.of(found.get());
       return Future.succeededFuture(ctx);
+    });
+  }
+
+  /** Read at every CONNECT, from PostgreSQL: no cache can keep an old secret or a revoked certificate usable. */
+  private Future<ConnectContext> readCredentials(ConnectContext ctx) {
+    if (!settings.requireAuth()) {
+      ctx.credentials = DeviceCredentials.NONE;
+      return Future.succeededFuture(ctx);
+    }
+    return credentials.of(ctx.device.id()).map(read -> {
+      ctx.credentials = read;
+      return ctx;
     });
   }
 
@@ -85,13 +103,13 @@ final class DeviceAuthenticator {
 
   private boolean passwordMatches(ConnectContext ctx) {
     var auth = ctx.endpoint.auth();
-    if (auth == null || auth.getPassword() == null || ctx.device.secretHash() == null) {
+    if (auth == null || auth.getPassword() == null || ctx.credentials.secretHash() == null) {
       return false;
     }
     if (auth.getUsername() != null && !auth.getUsername().equals(ctx.endpoint.clientIdentifier())) {
       return false;
     }
-    return MessageDigest.isEqual(Tokens.hash(auth.getPassword()), ctx.device.secretHash());
+    return MessageDigest.isEqual(Tokens.hash(auth.getPassword()), ctx.credentials.secretHash());
   }
 
   /**
@@ -114,7 +132,7 @@ final class DeviceAuthenticator {
         if (rdn.getType().equalsIgnoreCase("CN")) {
           return ctx.endpoint.clientIdentifier().equals(String.valueOf(rdn.getValue()))
               && (!settings.requireRegisteredCertificate()
-                  || ctx.device.certificateSerials().contains(DeviceCertificateAuthority.serialOf(cert)));
+                  || ctx.credentials.certificateSerials().contains(DeviceCertificateAuthority.serialOf(cert)));
         }
       }
       return false;

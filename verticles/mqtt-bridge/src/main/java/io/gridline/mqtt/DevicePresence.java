@@ -1,7 +1,8 @@
 package io.gridline.mqtt;
 
 import io.gridline.contracts.events.DeviceEvent;
-import io.gridline.runtime.ExternalIds;
+import io.gridline.runtime.device.EventIds;
+import io.gridline.runtime.device.ExternalIds;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -61,7 +62,7 @@ final class DevicePresence {
     lastWritten.put(device.id(), at);
     Future<Void> stored = pool.preparedQuery("UPDATE devices SET status = $2, last_seen_at = now() WHERE id = $1")
         .execute(Tuple.of(device.id(), status)).mapEmpty();
-    DeviceEvent event = new DeviceEvent(EventIds.v5(device.id() + "|" + connectionId + "|" + type).toString(), type,
+    DeviceEvent event = new DeviceEvent(EventIds.fromDevice(device.id(), connectionId, type).toString(), type,
         device.tenantId(), device.id(), ExternalIds.MQTT, at,
         new JsonObject().put("mac", device.mac()).put("clientId", device.clientId()).put("connectionId", connectionId));
     Future<Void> announced = writer.write(event);

@@ -10,6 +10,8 @@ import io.gridline.runtime.Readiness;
 import io.gridline.runtime.Store;
 import io.gridline.runtime.StoreClients;
 import io.gridline.runtime.VerticleSpec;
+import io.gridline.runtime.device.DeviceDirectory;
+import io.gridline.runtime.device.ExternalIds;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -62,7 +64,7 @@ public final class MqttBridgeVerticle extends VerticleBase {
     KafkaBacklog backlog = KafkaBacklog.of(vertx);
     BridgeMeters meters = new BridgeMeters(Meters.registry(), quota, backlog);
     KafkaHealth kafkaHealth = new KafkaHealth();
-    directory = new DeviceDirectory(vertx, pool);
+    directory = DeviceDirectory.create(vertx, pool, RedisAPI.api(redis), DeviceDirectory.ttl(config));
 
     // the device CA the TLS listener trusts is generated on first use in the dev profile (mqtt.device-ca.generate),
     // and so is the listener's own certificate, signed by that CA (mqtt.tls.generate); otherwise the bridge reads only
@@ -85,8 +87,9 @@ public final class MqttBridgeVerticle extends VerticleBase {
           DeviceConnection.Shared shared = new DeviceConnection.Shared(settings, writer, presence,
               new SessionStore(vertx), quota, meters, config.nodeId(), ownership, live);
           DeviceGate gate = new DeviceGate(
-              new DeviceAuthenticator(directory, quota, ConnectRate.of(vertx), settings), shared);
-          directory.onCredentialsEnded(gate::credentialsEnded);
+              new DeviceAuthenticator(directory, new CredentialLookup(pool), quota, ConnectRate.of(vertx), settings),
+              shared);
+          directory.onCredentialsEnded(ExternalIds.MQTT, gate::credentialsEnded);
           upstreamSettings.ifPresent(up -> {
             upstream = new UpstreamLink(vertx, up, new UpstreamForwarder(directory, writer, meters, up));
             upstream.start();

@@ -1,17 +1,12 @@
 package io.gridline.mqtt;
 
-import java.util.Set;
+import io.gridline.runtime.device.RegisteredDevice;
 
-/**
- * A registered {@code mqtt} device as the bridge needs it at CONNECT.
- *
- * @param secretHash         SHA-256 of its current secret, or null when none was issued
- * @param certificateSerials serials (lower-case hex) of its active certificates: issued for this device row, not
- *                           revoked, not expired
- */
-record MqttDevice(long id, String tenantId, String mac, byte[] secretHash, Set<String> certificateSerials) {
-  MqttDevice {
-    certificateSerials = Set.copyOf(certificateSerials);
+/** A registered {@code mqtt} device as the bridge needs it: registry id, tenant and MAC (its external id). */
+record MqttDevice(long id, String tenantId, String mac) {
+
+  static MqttDevice of(RegisteredDevice device) {
+    return new MqttDevice(device.id(), device.tenantId(), device.externalId());
   }
 
   String clientId() {

@@ -2,6 +2,7 @@ package io.gridline.mqtt;
 
 import io.gridline.codecs.KafkaCodecs;
 import io.gridline.codecs.KafkaJsonCodec;
+import io.gridline.codecs.KafkaRecords;
 import io.gridline.contracts.Topics;
 import io.gridline.contracts.events.DeviceEvent;
 import io.gridline.contracts.telemetry.RawTelemetry;
@@ -48,12 +49,10 @@ final class TelemetryWriter {
   }
 
   private <T extends Record> Future<Void> send(String topic, String key, KafkaJsonCodec<T> codec, T value) {
-    Buffer encoded = codec.encode(value);
-    KafkaProducerRecord<String, Buffer> record = KafkaProducerRecord.create(topic, key, encoded)
-        .addHeader(KafkaJsonCodec.SCHEMA_HEADER, codec.schemaVersion());
+    KafkaProducerRecord<String, Buffer> record = KafkaRecords.of(topic, key, codec, value);
     long started = System.nanoTime();
     long token = health.sending();
-    int size = encoded.length() + key.length();
+    int size = record.value().length() + key.length();
     backlog.sending(size);
     return producer.send(record)
         .andThen(ar -> {

@@ -3,6 +3,8 @@ package io.gridline.mqtt;
 import io.gridline.contracts.telemetry.RawTelemetry;
 import io.gridline.runtime.LogThrottle;
 import io.gridline.runtime.UntrustedText;
+import io.gridline.runtime.device.DeviceDirectory;
+import io.gridline.runtime.device.ExternalIds;
 import io.vertx.core.Future;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -72,7 +74,8 @@ final class UpstreamForwarder {
   }
 
   private Future<MqttDevice> findDevice(String mac) {
-    return directory.byMac(mac).compose(device -> device.map(Future::succeededFuture)
+    return directory.lookup(ExternalIds.MQTT, mac).compose(device -> device.map(MqttDevice::of)
+        .map(Future::succeededFuture)
         .orElseGet(() -> Future.failedFuture(new Dropped("unknown-device"))));
   }
 

@@ -1,7 +1,7 @@
 package io.gridline.processor;
 
 import io.gridline.codecs.KafkaCodecs;
-import io.gridline.codecs.KafkaJsonCodec;
+import io.gridline.codecs.KafkaRecords;
 import io.gridline.contracts.Topics;
 import io.gridline.contracts.telemetry.TelemetryRejected;
 import io.gridline.runtime.UntrustedText;
@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -67,10 +66,7 @@ final class DeadLetters {
   /** Succeeds once Kafka acknowledged the record and the row is written. */
   Future<Void> reject(TelemetryRejected r) {
     counter(r.reason()).increment();
-    KafkaProducerRecord<String, Buffer> record = KafkaProducerRecord.create(Topics.TELEMETRY_DLQ, r.mac(),
-        KafkaCodecs.TELEMETRY_REJECTED.encode(r));
-    record.addHeader(KafkaJsonCodec.SCHEMA_HEADER, KafkaCodecs.TELEMETRY_REJECTED.schemaVersion());
-    Future<?> sent = producer.send(record);
+    Future<?> sent = producer.send(KafkaRecords.of(Topics.TELEMETRY_DLQ, r.mac(), KafkaCodecs.TELEMETRY_REJECTED, r));
     Future<?> stored = store(r);
     return Future.all(sent, stored).mapEmpty();
   }

@@ -4,14 +4,13 @@ import io.gridline.runtime.GridlineConfig;
 import java.time.Duration;
 
 /** The stream-processor's config keys (declared with defaults in {@code config/gridline.yaml}). */
-record ProcessorSettings(int maxInFlight, long eventsPerDeviceIntervalMs, long cacheTtlSeconds, int dlqMaxRowsPerTenant,
+record ProcessorSettings(int maxInFlight, long eventsPerDeviceIntervalMs, int dlqMaxRowsPerTenant,
     Duration dlqMaxAge, long modelsRefreshMs, long commitIntervalMs, int maxAttempts) {
 
   static ProcessorSettings from(GridlineConfig c) {
     return new ProcessorSettings(
         c.has("processor.max-in-flight") ? c.integer("processor.max-in-flight") : 2000,
         c.has("processor.events-per-device-interval-ms") ? c.longValue("processor.events-per-device-interval-ms") : 60_000,
-        c.has("processor.cache-ttl-seconds") ? c.longValue("processor.cache-ttl-seconds") : 300,
         c.has("processor.dlq-max-rows-per-tenant") ? c.integer("processor.dlq-max-rows-per-tenant") : 1000,
         Duration.parse(c.string("processor.dlq-max-age", "P7D")),
         c.has("processor.models-refresh-ms") ? c.longValue("processor.models-refresh-ms") : 60_000,

@@ -1,5 +1,6 @@
 package io.gridline.processor;
 
+import io.gridline.runtime.device.RegisteredDevice;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -18,6 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SensorModelCatalog {
   private static final Logger log = LoggerFactory.getLogger(SensorModelCatalog.class);
+  /** The model of a controller whose registry metadata names none. */
+  static final String DEFAULT_MODEL = "faces2";
   static final long MISS_RELOAD_MS = 1_000;
   private final Pool pool;
   private volatile Map<String, Map<Integer, List<SensorField>>> models = Map.of();
@@ -27,6 +30,17 @@ final class SensorModelCatalog {
 
   SensorModelCatalog(Pool pool) {
     this.pool = pool;
+  }
+
+  /**
+   * The controller model whose rules decode the device's payloads: its registry {@code metadata.model}, or
+   * {@link #DEFAULT_MODEL} when that is absent, null or empty (as PostgreSQL's
+   * {@code COALESCE(NULLIF(metadata->>'model', ''), 'faces2')} read it).
+   */
+  static String modelOf(RegisteredDevice device) {
+    Object model = device.metadata().getValue("model");
+    String named = model == null ? null : model instanceof String s ? s : String.valueOf(model);
+    return named == null || named.isEmpty() ? DEFAULT_MODEL : named;
   }
 
   /** Loads the table (concurrent callers share one query). */

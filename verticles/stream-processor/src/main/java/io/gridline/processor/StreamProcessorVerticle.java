@@ -2,8 +2,6 @@ package io.gridline.processor;
 
 import io.gridline.codecs.Codecs;
 import io.gridline.contracts.Topics;
-import io.gridline.contracts.registry.DeviceChanged;
-import io.gridline.contracts.registry.RegistryAddresses;
 import io.gridline.contracts.telemetry.TelemetryAddresses;
 import io.gridline.runtime.BoundedRetry;
 import io.gridline.runtime.GridlineConfig;
@@ -14,6 +12,7 @@ import io.gridline.runtime.Readiness;
 import io.gridline.runtime.Store;
 import io.gridline.runtime.StoreClients;
 import io.gridline.runtime.VerticleSpec;
+import io.gridline.runtime.device.DeviceDirectory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -44,6 +43,7 @@ public final class StreamProcessorVerticle extends VerticleBase {
   private KafkaProducer<String, Buffer> producer;
   private KafkaConsumer<String, Buffer> consumer;
   private TelemetryIntake intake;
+  private DeviceDirectory devices;
   private final List<Long> timers = new ArrayList<>();
   private final List<MessageConsumer<?>> listeners = new ArrayList<>();
 
@@ -58,11 +58,10 @@ public final class StreamProcessorVerticle extends VerticleBase {
 
     SensorModelCatalog models = new SensorModelCatalog(pool);
     DatapointIndex datapoints = new DatapointIndex(pool);
-    DeviceDirectory devices = new DeviceDirectory(pool, RedisAPI.api(redis), settings.cacheTtlSeconds());
-    listeners.add(vertx.eventBus().<DeviceChanged>consumer(RegistryAddresses.DEVICE_CHANGED, m -> devices.forget(m.body())));
+    devices = DeviceDirectory.create(vertx, pool, RedisAPI.api(redis), DeviceDirectory.ttl(config));
     listeners.add(vertx.eventBus().consumer(TelemetryAddresses.SENSOR_MODEL_CHANGED, m -> models.reload()));
 
-    return Future.all(models.reload(), datapoints.preload())
+    return Future.all(models.reload(), datapoints.preload(), devices.listenForChanges())
         .compose(v -> vertx.executeBlocking(() -> {
           producer = KafkaClients.producer(vertx, config, SPEC.name());
           consumer = KafkaClients.consumer(vertx, config, SPEC.name());
@@ -93,6 +92,9 @@ public final class StreamProcessorVerticle extends VerticleBase {
     Readiness.of(vertx).unregister(READINESS_CHECK);
     timers.forEach(vertx::cancelTimer);
     listeners.forEach(MessageConsumer::unregister);
+    if (devices != null) {
+      devices.close();
+    }
     Future<Void> drained = intake == null ? Future.succeededFuture() : intake.stop(STOP_DRAIN_MS);
     return drained.eventually(this::closeClients);
   }

@@ -2,6 +2,7 @@ package io.gridline.processor;
 
 import io.gridline.contracts.telemetry.DecodedTelemetry;
 import io.gridline.contracts.telemetry.RawTelemetry;
+import io.gridline.runtime.device.RegisteredDevice;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
@@ -14,7 +15,9 @@ final class TelemetryContext {
   RawTelemetry raw;
   TelemetryTopic topic;
   TelemetryPayload payload;
-  DeviceEntry device;
+  RegisteredDevice device;
+  /** The device's controller model ({@link SensorModelCatalog#modelOf}). */
+  String model;
   List<SensorField> fields;
   List<PayloadDecoder.Reading> readings;
   DecodedTelemetry decoded;

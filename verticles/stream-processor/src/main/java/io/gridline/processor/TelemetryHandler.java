@@ -1,7 +1,7 @@
 package io.gridline.processor;
 
 import io.gridline.codecs.KafkaCodecs;
-import io.gridline.codecs.KafkaJsonCodec;
+import io.gridline.codecs.KafkaRecords;
 import io.gridline.codecs.Rfc3339;
 import io.gridline.contracts.Topics;
 import io.gridline.contracts.events.DeviceEvent;
@@ -9,9 +9,12 @@ import io.gridline.contracts.telemetry.DecodedTelemetry;
 import io.gridline.contracts.telemetry.RawTelemetry;
 import io.gridline.contracts.telemetry.TelemetryRejected;
 import io.gridline.contracts.telemetry.TelemetryRejected.Reasons;
-import io.gridline.runtime.ExternalIds;
 import io.gridline.runtime.LogThrottle;
 import io.gridline.runtime.UntrustedText;
+import io.gridline.runtime.device.DeviceDirectory;
+import io.gridline.runtime.device.EventIds;
+import io.gridline.runtime.device.ExternalIds;
+import io.gridline.runtime.device.RegisteredDevice;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -19,7 +22,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -72,9 +74,9 @@ final class TelemetryHandler {
     return guarded(ctx, () -> {
       readRecord(ctx);
       String mac = canonicalMac(ctx);
-      Optional<DeviceEntry> device = devices.known(mac, ctx.now);
+      Optional<RegisteredDevice> device = devices.known(ExternalIds.MQTT, mac, ctx.now);
       if (device == null) {
-        return devices.byMac(mac).compose(found -> guarded(ctx, () -> withDevice(ctx, mac, found)));
+        return devices.lookup(ExternalIds.MQTT, mac).compose(found -> guarded(ctx, () -> withDevice(ctx, mac, found)));
       }
       return withDevice(ctx, mac, device);
     });
@@ -105,20 +107,21 @@ final class TelemetryHandler {
     }
   }
 
-  private Future<Void> withDevice(TelemetryContext ctx, String mac, Optional<DeviceEntry> found) {
+  private Future<Void> withDevice(TelemetryContext ctx, String mac, Optional<RegisteredDevice> found) {
     ctx.device = found.orElseThrow(() -> new Rejection(Reasons.UNKNOWN_DEVICE, "no mqtt device " + mac));
+    ctx.model = SensorModelCatalog.modelOf(ctx.device);
     ctx.topic = TelemetryTopic.parse(ctx.raw.topic());
     ctx.payload = TelemetryPayload.parse(ctx.raw.payload(), ctx.now);
-    List<SensorField> fields = models.known(ctx.device.model(), ctx.topic.mode());
+    List<SensorField> fields = models.known(ctx.model, ctx.topic.mode());
     if (fields == null) {
-      return models.fields(ctx.device.model(), ctx.topic.mode()).compose(f -> guarded(ctx, () -> withFields(ctx, f)));
+      return models.fields(ctx.model, ctx.topic.mode()).compose(f -> guarded(ctx, () -> withFields(ctx, f)));
     }
     return withFields(ctx, fields);
   }
 
   private Future<Void> withFields(TelemetryContext ctx, List<SensorField> fields) {
     if (fields.isEmpty()) {
-      throw new Rejection(Reasons.UNKNOWN_MODE, "model " + ctx.device.model() + " has no mode " + ctx.topic.mode());
+      throw new Rejection(Reasons.UNKNOWN_MODE, "model " + ctx.model + " has no mode " + ctx.topic.mode());
     }
     ctx.fields = fields;
     ctx.readings = PayloadDecoder.decode(ctx.payload.data(), ctx.fields);
@@ -156,24 +159,20 @@ final class TelemetryHandler {
     for (int i = 0; i < ids.length; i++) {
       values.add(new DecodedTelemetry.Value(ids[i], labels[i], ctx.readings.get(i).value()));
     }
-    ctx.decoded = new DecodedTelemetry(ctx.device.tenantId(), ctx.device.deviceId(), ctx.payload.timestamp(), values);
+    ctx.decoded = new DecodedTelemetry(ctx.device.tenantId(), ctx.device.id(), ctx.payload.timestamp(), values);
     return sendDecodedAndEvent(ctx);
   }
 
   private Future<Void> sendDecodedAndEvent(TelemetryContext ctx) {
-    String key = String.valueOf(ctx.device.deviceId());
-    KafkaProducerRecord<String, Buffer> decoded = KafkaProducerRecord.create(Topics.TELEMETRY_DECODED, key,
-        KafkaCodecs.DECODED_TELEMETRY.encode(ctx.decoded));
-    decoded.addHeader(KafkaJsonCodec.SCHEMA_HEADER, KafkaCodecs.DECODED_TELEMETRY.schemaVersion());
-    Future<?> sent = producer.send(decoded).onSuccess(m -> decodedCounter.increment());
-    if (!throttle.tryAcquire(ctx.device.deviceId(), ctx.now)) {
+    String key = String.valueOf(ctx.device.id());
+    Future<?> sent = producer.send(KafkaRecords.of(Topics.TELEMETRY_DECODED, key, KafkaCodecs.DECODED_TELEMETRY, ctx.decoded))
+        .onSuccess(m -> decodedCounter.increment());
+    if (!throttle.tryAcquire(ctx.device.id(), ctx.now)) {
       ctx.acked = sent.mapEmpty();
       return Future.succeededFuture();
     }
-    KafkaProducerRecord<String, Buffer> event = KafkaProducerRecord.create(Topics.EVENTS, key,
-        KafkaCodecs.DEVICE_EVENT.encode(decodedEvent(ctx)));
-    event.addHeader(KafkaJsonCodec.SCHEMA_HEADER, KafkaCodecs.DEVICE_EVENT.schemaVersion());
-    Future<?> evented = producer.send(event).onSuccess(m -> eventCounter.increment());
+    Future<?> evented = producer.send(KafkaRecords.of(Topics.EVENTS, key, KafkaCodecs.DEVICE_EVENT, decodedEvent(ctx)))
+        .onSuccess(m -> eventCounter.increment());
     ctx.acked = Future.all(sent, evented).mapEmpty();
     return Future.succeededFuture();
   }
@@ -184,7 +183,7 @@ final class TelemetryHandler {
     JsonArray values = new JsonArray();
     ctx.decoded.values().forEach(v -> values.add(new JsonObject().put("label", v.label()).put("value", v.value())));
     JsonObject data = new JsonObject().put("timestamp", Rfc3339.format(ctx.decoded.timestamp())).put("values", values);
-    return new DeviceEvent(id, type, ctx.device.tenantId(), ctx.device.deviceId(), ExternalIds.MQTT,
+    return new DeviceEvent(id, type, ctx.device.tenantId(), ctx.device.id(), ExternalIds.MQTT,
         ctx.decoded.timestamp(), data);
   }
 

@@ -1,7 +1,7 @@
 package io.gridline.processor;
 
 import io.gridline.contracts.telemetry.TelemetryRejected.Reasons;
-import io.gridline.runtime.ExternalIds;
+import io.gridline.runtime.device.ExternalIds;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.gridline.contracts.telemetry.TelemetryRejected;
 import io.gridline.runtime.GridlineConfig;
 import io.gridline.runtime.KafkaClients;
+import io.gridline.runtime.device.DeviceDirectory;
+import io.gridline.runtime.device.ExternalIds;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -38,15 +40,21 @@ class CollaboratorsTest {
     UUID tenant = fx.tenant();
     String mac = ProcessorFixture.randomMac();
     long id = fx.device(tenant, mac, new JsonObject());
-    DeviceDirectory devices = new DeviceDirectory(fx.db, RedisAPI.api(Redis.createClient(fx.vertx, fx.redisUrl)), 1);
-    assertEquals("faces2", await(devices.byMac(mac)).orElseThrow().model());
+    DeviceDirectory devices = DeviceDirectory.create(fx.vertx, fx.db,
+        RedisAPI.api(Redis.createClient(fx.vertx, fx.redisUrl)), Duration.ofSeconds(1));
+    assertEquals("faces2", modelOf(devices, mac));
 
     // neither the broadcast nor the api's Redis eviction happens: both caches still answer, until they expire
     await(fx.db.preparedQuery("UPDATE devices SET metadata = $2 WHERE id = $1")
         .execute(Tuple.of(id, new JsonObject().put("model", "other"))));
-    assertEquals("faces2", await(devices.byMac(mac)).orElseThrow().model());
+    assertEquals("faces2", modelOf(devices, mac));
     Thread.sleep(1_100);
-    assertEquals("other", await(devices.byMac(mac)).orElseThrow().model());
+    assertEquals("other", modelOf(devices, mac));
+  }
+
+  /** The model the processor decodes the device's payloads with, as its directory finds the device. */
+  private static String modelOf(DeviceDirectory devices, String mac) {
+    return SensorModelCatalog.modelOf(await(devices.lookup(ExternalIds.MQTT, mac)).orElseThrow());
   }
 
   @Test

@@ -75,15 +75,4 @@ class PayloadDecoderTest {
     assertEquals(Reasons.INVALID_JSON, assertThrows(Rejection.class,
         () -> TelemetryPayload.parse("[1]".getBytes(), now)).reason());
   }
-
-  @Test
-  void eventIdsAreNameBasedUuidV5() {
-    var a = EventIds.fromRecord("gridline.telemetry.raw", 1, 42, "telemetry.decoded");
-    assertEquals(a, EventIds.fromRecord("gridline.telemetry.raw", 1, 42, "telemetry.decoded"));
-    assertEquals(5, a.version());
-    assertEquals(2, a.variant());
-    // RFC 4122 appendix example: v5(DNS namespace, "www.example.com")
-    assertEquals("2ed6657d-e927-568b-95e1-2665a8aea6a2",
-        EventIds.v5(java.util.UUID.fromString("6ba7b810-9dad-11d1-80b4-00c04fd430c8"), "www.example.com").toString());
-  }
 }

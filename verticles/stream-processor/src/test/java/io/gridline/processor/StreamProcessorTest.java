@@ -18,6 +18,7 @@ import io.gridline.contracts.registry.RegistryCacheKeys;
 import io.gridline.contracts.telemetry.TelemetryRejected.Reasons;
 import io.gridline.devservices.Waits;
 import io.gridline.runtime.Readiness;
+import io.gridline.runtime.device.EventIds;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -239,7 +240,7 @@ class StreamProcessorTest {
     await(fx.db.preparedQuery("UPDATE devices SET metadata = $2 WHERE id = $1")
         .execute(Tuple.of(id, new JsonObject().put("model", model))));
     RedisAPI redis = RedisAPI.api(Redis.createClient(fx.vertx, fx.redisUrl));
-    await(redis.del(List.of(RegistryCacheKeys.mqttDevice(mac))));
+    await(redis.del(List.of(RegistryCacheKeys.device("mqtt", mac))));
     fx.vertx.eventBus().publish(RegistryAddresses.DEVICE_CHANGED,
         new DeviceChanged(id, tenant.toString(), "mqtt", mac, DeviceChanged.Change.UPDATED));
     Waits.sleep(200);
@@ -249,7 +250,7 @@ class StreamProcessorTest {
     assertEquals(12.34, valueOf(d, "sensor-4.level").getDouble("value"));
 
     await(fx.db.preparedQuery("DELETE FROM devices WHERE id = $1").execute(Tuple.of(id)));
-    await(redis.del(List.of(RegistryCacheKeys.mqttDevice(mac))));
+    await(redis.del(List.of(RegistryCacheKeys.device("mqtt", mac))));
     fx.vertx.eventBus().publish(RegistryAddresses.DEVICE_CHANGED,
         new DeviceChanged(id, tenant.toString(), "mqtt", mac, DeviceChanged.Change.DELETED));
     Waits.sleep(200);

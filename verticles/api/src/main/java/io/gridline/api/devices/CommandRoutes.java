@@ -17,7 +17,7 @@ import io.gridline.contracts.mqtt.CommandResult;
 import io.gridline.contracts.mqtt.DeviceCommand;
 import io.gridline.contracts.mqtt.MqttOwnership;
 import io.gridline.contracts.node.NodeAddresses;
-import io.gridline.runtime.ExternalIds;
+import io.gridline.runtime.device.ExternalIds;
 import io.gridline.runtime.command.Command;
 import io.gridline.runtime.command.CommandLedger;
 import io.vertx.core.Future;

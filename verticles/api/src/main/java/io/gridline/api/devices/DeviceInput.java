@@ -1,7 +1,7 @@
 package io.gridline.api.devices;
 
 import io.gridline.api.http.Validation;
-import io.gridline.runtime.ExternalIds;
+import io.gridline.runtime.device.ExternalIds;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;

@@ -14,7 +14,7 @@ import io.gridline.api.http.PathIds;
 import io.gridline.api.http.Respond;
 import io.gridline.api.http.Validation;
 import io.gridline.contracts.registry.DeviceChanged.Change;
-import io.gridline.runtime.ExternalIds;
+import io.gridline.runtime.device.ExternalIds;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 

@@ -1,7 +1,6 @@
 package io.gridline.api.devices;
 
 import io.gridline.contracts.registry.RegistryCacheKeys;
-import io.gridline.runtime.ExternalIds;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
 import java.util.List;
@@ -21,12 +20,12 @@ public final class RegistryCache {
     this.redis = redis;
   }
 
-  /** Deletes the device's cached entry; never fails (the TTL bounds what a Redis outage leaves behind). */
+  /**
+   * Deletes the device's cached entry, whatever its kind; never fails (the TTL bounds what a Redis outage leaves
+   * behind).
+   */
   Future<Void> evict(Device device) {
-    if (!ExternalIds.MQTT.equals(device.kind())) {
-      return Future.succeededFuture();
-    }
-    return redis.del(List.of(RegistryCacheKeys.mqttDevice(device.externalId())))
+    return redis.del(List.of(RegistryCacheKeys.device(device.kind(), device.externalId())))
         .<Void>mapEmpty()
         .recover(err -> {
           log.warn("could not evict cached device {} from Redis: {}", device.id(), err.getMessage());

@@ -3,7 +3,7 @@ package io.gridline.api.devices;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.gridline.runtime.ExternalIds;
+import io.gridline.runtime.device.ExternalIds;
 import org.junit.jupiter.api.Test;
 
 /** The shared canonicalizer (runtime), as the api relies on it. */

@@ -147,13 +147,32 @@ class TelemetryMetadataRoutesTest {
     byte[] b = new byte[6];
     new SecureRandom().nextBytes(b);
     String mac = HexFormat.ofDelimiter(":").formatHex(b);
-    String key = RegistryCacheKeys.mqttDevice(mac);
+    String key = RegistryCacheKeys.device("mqtt", mac);
     RedisAPI redis = RedisAPI.api(Redis.createClient(vertx, TestStores.redisUrl()));
     long id = api.createDevice(writeKey, "mqtt", mac, "cached").getLong("id");
 
     await(redis.set(List.of(key, "{\"deviceId\":" + id + "}", "EX", "60")));
     assertEquals(200, api.put("/api/v1/devices/" + id, writeKey,
         new JsonObject().put("name", "cached").put("metadata", new JsonObject().put("model", "meter-x"))).statusCode());
+    awaitGone(redis, key);
+
+    await(redis.set(List.of(key, "{\"deviceId\":" + id + "}", "EX", "60")));
+    assertEquals(204, api.delete("/api/v1/devices/" + id, writeKey).statusCode());
+    awaitGone(redis, key);
+  }
+
+  @Test
+  void everyKindsCachedEntryIsEvictedNotOnlyMqtts() throws Exception {
+    byte[] b = new byte[8];
+    new SecureRandom().nextBytes(b);
+    String devEui = HexFormat.of().formatHex(b);
+    String key = RegistryCacheKeys.device("lorawan", devEui);
+    assertEquals("gridline:registry:device:lorawan:" + devEui, key);
+    RedisAPI redis = RedisAPI.api(Redis.createClient(vertx, TestStores.redisUrl()));
+    long id = api.createDevice(writeKey, "lorawan", devEui, "cached").getLong("id");
+
+    await(redis.set(List.of(key, "{\"deviceId\":" + id + "}", "EX", "60")));
+    assertEquals(200, api.put("/api/v1/devices/" + id, writeKey, new JsonObject().put("name", "renamed")).statusCode());
     awaitGone(redis, key);
 
     await(redis.set(List.of(key, "{\"deviceId\":" + id + "}", "EX", "60")));

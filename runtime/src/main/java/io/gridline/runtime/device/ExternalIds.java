@@ -1,4 +1,4 @@
-package io.gridline.runtime;
+package io.gridline.runtime.device;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.gridline.runtime;
+package io.gridline.runtime.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
