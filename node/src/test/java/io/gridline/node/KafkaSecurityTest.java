@@ -12,6 +12,7 @@ import io.gridline.devservices.Waits;
 import io.gridline.runtime.DeviceCertificateAuthority;
 import io.gridline.runtime.GridlineConfig;
 import io.gridline.runtime.KafkaClients;
+import io.gridline.runtime.KafkaTopics;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
