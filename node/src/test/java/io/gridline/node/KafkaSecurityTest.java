@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gridline.contracts.Topics;
 import io.gridline.devservices.EmbeddedKafka;
-import io.gridline.devservices.Waits;
 import io.gridline.runtime.DeviceCertificateAuthority;
 import io.gridline.runtime.GridlineConfig;
 import io.gridline.runtime.KafkaClients;
 import io.gridline.runtime.KafkaTopics;
+import io.gridline.testkit.Waits;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gridline.devservices.EmbeddedPg;
-import io.gridline.devservices.Waits;
 import io.gridline.sql.Migrations;
+import io.gridline.testkit.Waits;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;

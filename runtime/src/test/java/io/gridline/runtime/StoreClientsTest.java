@@ -2,7 +2,7 @@ package io.gridline.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.gridline.devservices.TestStores;
+import io.gridline.testkit.TestStores;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

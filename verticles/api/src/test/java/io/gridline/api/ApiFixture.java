@@ -2,11 +2,11 @@ package io.gridline.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.gridline.devservices.TestStores;
 import io.gridline.runtime.PgUrl;
 import io.gridline.runtime.SecretBox;
 import io.gridline.runtime.Tokens;
 import io.gridline.sql.Migrations;
+import io.gridline.testkit.TestStores;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -3,9 +3,9 @@ package io.gridline.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gridline.devservices.TestStores;
 import io.gridline.runtime.PgUrl;
 import io.gridline.sql.Migrations;
+import io.gridline.testkit.TestStores;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

@@ -1,9 +1,9 @@
 package io.gridline.mqtt;
 
-import io.gridline.devservices.TestStores;
 import io.gridline.runtime.PgUrl;
 import io.gridline.runtime.Tokens;
 import io.gridline.sql.Migrations;
+import io.gridline.testkit.TestStores;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

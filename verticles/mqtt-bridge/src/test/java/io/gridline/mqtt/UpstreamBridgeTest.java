@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gridline.contracts.Topics;
 import io.gridline.devservices.EmbeddedKafka;
-import io.gridline.devservices.TestStores;
 import io.gridline.runtime.GridlineConfig;
 import io.gridline.runtime.StoreClients;
+import io.gridline.testkit.TestStores;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;

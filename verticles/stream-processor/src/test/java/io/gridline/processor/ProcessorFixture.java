@@ -1,10 +1,10 @@
 package io.gridline.processor;
 
 import io.gridline.contracts.Topics;
-import io.gridline.devservices.TestStores;
-import io.gridline.devservices.Waits;
 import io.gridline.runtime.PgUrl;
 import io.gridline.sql.Migrations;
+import io.gridline.testkit.TestStores;
+import io.gridline.testkit.Waits;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
