@@ -37,7 +37,7 @@ final class DeployFailures {
     return new IllegalStateException("verticle " + d.name() + " failed to start: " + Node.rootMessage(err), err);
   }
 
-  /** The bind address of a port key: the {@code host} key of its section ({@code mqtt.tls-port} → {@code mqtt.host}). */
+  /** The bind address of a port key: its section's {@code host} key ({@code mqtt.tls-port} → {@code mqtt.host}). */
   private static String hostOf(GridlineConfig config, String portKey) {
     String hostKey = portKey.substring(0, portKey.lastIndexOf('.') + 1) + "host";
     // a section that declares no host key binds every interface

@@ -8,6 +8,7 @@ import io.gridline.runtime.Meters;
 import io.gridline.runtime.PortInUseException;
 import io.gridline.runtime.Readiness;
 import io.gridline.runtime.Store;
+import io.gridline.runtime.config.DeclaredKeys;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -112,7 +113,7 @@ public final class Node {
     flat = loaded.flat();
     config = GridlineConfig.of(flat);
     plan = DeploymentPlan.of(config, options.getRegistry());
-    dataDir = Path.of(config.string("devservices.data-dir", "./data"));
+    dataDir = Path.of(config.string("devservices.data-dir"));
     log.info("starting node {}: verticles {}{}", config.nodeId(), String.join(",", plan.names()),
         clustered() ? ", joining cluster " + config.string("cluster.name") : "");
   }
@@ -413,7 +414,9 @@ public final class Node {
   }
 
   long shutdownTimeoutMillis() {
-    return config == null ? 30_000 : config.longValue("shutdown.timeout-ms");
+    // a node whose config did not load stops within the declared default
+    GridlineConfig c = config != null ? config : GridlineConfig.of(DeclaredKeys.bundled().defaults());
+    return c.nonNegativeLong("shutdown.timeout-ms");
   }
 
   // ---- small pieces
@@ -423,8 +426,8 @@ public final class Node {
   }
 
   private String opsAddress() {
-    String host = config.string("ops.host", "0.0.0.0");
-    boolean wildcard = host.equals("0.0.0.0") || host.equals("::") || host.isBlank();
+    String host = config.string("ops.host");
+    boolean wildcard = host.equals("0.0.0.0") || host.equals("::");
     return (wildcard ? ClusterSetup.publicHost(config) : host) + ":" + ops.port();
   }
 

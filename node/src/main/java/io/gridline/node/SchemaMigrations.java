@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brings the node's PostgreSQL schemas up to date before any verticle connects: the metadata schema on {@code pg.url},
- * the time series on {@code sink.pg-url} (the node has filled it from {@code pg.url} when it was empty). A failure names
+ * the time series on {@code sink.pg-url} (filled from {@code pg.url} by the node when it was empty). A failure names
  * the key and the server (never its password). Blocking (Flyway over JDBC): run it before any event loop exists.
  */
 final class SchemaMigrations {

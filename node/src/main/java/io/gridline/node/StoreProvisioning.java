@@ -120,7 +120,7 @@ final class StoreProvisioning implements AutoCloseable {
       switch (store) {
         case KAFKA -> {
           KafkaClients.requireValidSecurity(settings);
-          String protocol = settings.string(KafkaClients.SECURITY_PROTOCOL, "PLAINTEXT");
+          String protocol = KafkaClients.protocol(settings);
           if (embedded && !protocol.equalsIgnoreCase("PLAINTEXT")) {
             throw new InvalidSetting(KafkaClients.SECURITY_PROTOCOL, protocol + " needs " + store.urlKey()
                 + ": the embedded broker speaks PLAINTEXT only");

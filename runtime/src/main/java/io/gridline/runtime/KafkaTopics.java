@@ -28,8 +28,8 @@ public final class KafkaTopics {
 
   /** @return the topics this call created */
   public static List<String> ensure(GridlineConfig config) {
-    int partitions = config.integer("kafka.partitions");
-    short replication = (short) config.integer("kafka.replication-factor");
+    int partitions = config.positiveInt("kafka.partitions");
+    short replication = (short) config.positiveInt("kafka.replication-factor");
     Map<String, Object> props = new HashMap<>(KafkaClients.adminConfig(config, "gridline-topics-" + config.nodeId()));
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_S));
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_S) / 2);

@@ -36,7 +36,7 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     GridlineConfig config = GridlineConfig.of(config());
     ApiSettings settings = ApiSettings.from(config);
-    WebhookSettings webhookSettings = WebhookSettings.from(config);
+    WebhookApiSettings webhookSettings = WebhookApiSettings.from(config);
     MeterRegistry meters = Meters.registry();
     Codecs.registerAll(vertx);
     pool = StoreClients.pg(vertx, config);

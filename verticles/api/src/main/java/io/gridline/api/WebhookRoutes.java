@@ -21,10 +21,10 @@ import java.util.UUID;
 final class WebhookRoutes {
   private final Vertx vertx;
   private final WebhookRepository webhooks;
-  private final WebhookSettings settings;
+  private final WebhookApiSettings settings;
   private final WebhookSecrets secrets;
 
-  WebhookRoutes(Vertx vertx, WebhookRepository webhooks, WebhookSettings settings) {
+  WebhookRoutes(Vertx vertx, WebhookRepository webhooks, WebhookApiSettings settings) {
     this.vertx = vertx;
     this.webhooks = webhooks;
     this.settings = settings;

@@ -130,7 +130,7 @@ class UpstreamBridgeTest {
   @Test
   void withoutTheTenantsListTheBridgeDoesNotStartAndNamesTheKey() {
     JsonObject config = config();
-    config.remove("mqtt.upstream.tenants");
+    config.put("mqtt.upstream.tenants", ""); // unset, as in the declared file
     Throwable err = org.junit.jupiter.api.Assertions.assertThrows(Throwable.class, () -> fixture.deploy(config));
     String messages = "";
     for (Throwable t = err; t != null; t = t.getCause()) {
