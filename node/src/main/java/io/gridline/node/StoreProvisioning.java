@@ -53,8 +53,8 @@ final class StoreProvisioning implements AutoCloseable {
     if (unset.isEmpty()) {
       return new StoreProvisioning(null);
     }
-    boolean clustered = config.getBoolean("cluster.enabled", false);
-    boolean fixedPorts = config.getBoolean("devservices.enabled", false);
+    boolean clustered = GridlineConfig.of(config).bool("cluster.enabled");
+    boolean fixedPorts = GridlineConfig.of(config).bool("devservices.enabled");
     if (clustered && !fixedPorts) {
       Store first = unset.iterator().next();
       throw new InvalidConfigException(first.urlKey() + " (env " + EnvNames.forKey(first.urlKey()) + ") is not set"
