@@ -3,9 +3,9 @@ package io.gridline.bench;
 import io.gridline.devservices.EmbeddedKafka;
 import io.gridline.runtime.GridlineConfig;
 import io.gridline.runtime.KafkaClients;
+import io.gridline.testkit.TestConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
@@ -35,7 +35,7 @@ public final class KafkaHopBench {
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
         admin.createTopics(List.of(new NewTopic("hop", partitions, (short) 1))).all().get();
       }
-      GridlineConfig config = GridlineConfig.of(new JsonObject()
+      GridlineConfig config = GridlineConfig.of(TestConfig.defaults()
           .put("kafka.bootstrap-servers", kafka.bootstrapServers()).put("node.id", "hop"));
       Vertx vertx = Vertx.vertx();
       Map<String, String> producerConfig = overridden(KafkaClients.producerConfig(config, "hop-producer"), "producer.");

@@ -2,7 +2,7 @@ package io.gridline.bench;
 
 import io.gridline.devservices.EmbeddedKafka;
 import io.gridline.devservices.FreePorts;
-import io.gridline.devservices.TestStores;
+import io.gridline.testkit.TestStores;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;

@@ -1,7 +1,7 @@
 package io.gridline.bench;
 
 import io.gridline.devservices.FreePorts;
-import io.gridline.devservices.TestStores;
+import io.gridline.testkit.TestStores;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;

@@ -3,10 +3,11 @@ package io.gridline.bench;
 import io.gridline.codecs.KafkaCodecs;
 import io.gridline.contracts.Topics;
 import io.gridline.contracts.telemetry.DecodedTelemetry;
-import io.gridline.devservices.TestStores;
 import io.gridline.runtime.PgUrl;
 import io.gridline.sink.TimescaleSinkVerticle;
 import io.gridline.sql.Migrations;
+import io.gridline.testkit.TestConfig;
+import io.gridline.testkit.TestStores;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -65,9 +66,9 @@ public final class SinkPipelineBench {
               KafkaCodecs.DECODED_TELEMETRY.encode(t).getBytes()));
         }
         producer.flush();
-        JsonObject config = new JsonObject().put("node.id", "bench").put("kafka.bootstrap-servers", kafka)
+        JsonObject config = TestConfig.defaults().put("node.id", "bench").put("kafka.bootstrap-servers", kafka)
             .put("pg.url", url).put("sink.pg-url", url).put("pg.pool-size", 4).put("sink.batch-size", batch)
-            .put("sink.linger-ms", 50).put("sink.retention", "").put("sink.max-batches-in-flight", inFlight);
+            .put("sink.linger-ms", 50).put("sink.max-batches-in-flight", inFlight);
         long t0 = System.nanoTime();
         String id = vertx.deployVerticle(new TimescaleSinkVerticle(), new DeploymentOptions().setConfig(config))
             .await(60, TimeUnit.SECONDS);

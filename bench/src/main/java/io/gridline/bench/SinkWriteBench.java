@@ -1,10 +1,10 @@
 package io.gridline.bench;
 
-import io.gridline.devservices.TestStores;
 import io.gridline.runtime.PgUrl;
 import io.gridline.sink.DecodedDataWriter;
 import io.gridline.sink.DecodedRows;
 import io.gridline.sql.Migrations;
+import io.gridline.testkit.TestStores;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;

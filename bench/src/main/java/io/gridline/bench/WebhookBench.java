@@ -6,10 +6,11 @@ import io.gridline.codecs.KafkaJsonCodec;
 import io.gridline.codecs.Rfc3339;
 import io.gridline.contracts.Topics;
 import io.gridline.contracts.events.DeviceEvent;
-import io.gridline.devservices.TestStores;
 import io.gridline.runtime.PgUrl;
 import io.gridline.runtime.SecretBox;
 import io.gridline.sql.Migrations;
+import io.gridline.testkit.TestConfig;
+import io.gridline.testkit.TestStores;
 import io.gridline.webhooks.WebhooksVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -485,11 +486,10 @@ public final class WebhookBench {
     }
 
     void deploy() throws Exception {
-      JsonObject config = new JsonObject()
+      JsonObject config = TestConfig.defaults()
           .put("node.id", "bench")
           .put("kafka.bootstrap-servers", kafka)
           .put("pg.url", pgUrl)
-          .put("pg.pool-size", 8)
           .put("secrets.encryption-key", key)
           .put("webhooks.allow-http", true)
           .put("webhooks.allow-private-targets", true);

@@ -71,8 +71,11 @@ public final class EmbeddedPg implements AutoCloseable {
     return start(dataDir, port, durable, true, settings);
   }
 
-  /** stopHook=false: no JVM shutdown hook of its own (TestStores stops and deletes its servers in one hook). */
-  static EmbeddedPg start(Path dataDir, int port, boolean durable, boolean stopHook) {
+  /**
+   * stopHook=false: no JVM shutdown hook of its own, for a caller that stops its servers itself (the test kit's
+   * {@code TestStores} stops and deletes them in one hook).
+   */
+  public static EmbeddedPg start(Path dataDir, int port, boolean durable, boolean stopHook) {
     return start(dataDir, port, durable, stopHook, Map.of());
   }
 

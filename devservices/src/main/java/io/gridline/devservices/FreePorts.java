@@ -68,7 +68,7 @@ public final class FreePorts {
   }
 
   /** True when something accepts TCP connections on 127.0.0.1:port within timeoutMillis. */
-  static boolean listening(int port, int timeoutMillis) {
+  public static boolean listening(int port, int timeoutMillis) {
     try (java.net.Socket s = new java.net.Socket()) {
       s.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), timeoutMillis);
       return true;

@@ -34,11 +34,11 @@ final class ClusterSetup {
     // the node leaves the cluster itself on SIGTERM, within shutdown.timeout-ms
     hz.setProperty("hazelcast.shutdownhook.enabled", "false");
     hz.setProperty("hazelcast.graceful.shutdown.max.wait",
-        Long.toString(Math.max(1, config.longValue("shutdown.timeout-ms") / 2000)));
+        Long.toString(Math.max(1, config.nonNegativeLong("shutdown.timeout-ms") / 2000)));
 
     NetworkConfig net = hz.getNetworkConfig();
-    net.setPort(config.integer("cluster.port")).setPortAutoIncrement(true);
-    String host = config.string("cluster.host", "0.0.0.0");
+    net.setPort(config.port("cluster.port")).setPortAutoIncrement(true);
+    String host = config.string("cluster.host");
     if (!isWildcard(host)) {
       net.getInterfaces().setEnabled(true).addInterface(ipOf(host));
       hz.setProperty("hazelcast.socket.bind.any", "false");
@@ -60,7 +60,7 @@ final class ClusterSetup {
       // a listed member that does not answer (not started yet, or one of the ports Hazelcast tries after the given
       // one) holds a lone node's start for this long: Hazelcast's 5 s made every cold start 5 s slower
       join.getTcpIpConfig().setEnabled(true).setMembers(members.isEmpty() ? List.of(ipOf(host)) : members)
-          .setConnectionTimeoutSeconds(Math.max(1, config.integer("cluster.join-timeout-seconds")));
+          .setConnectionTimeoutSeconds(Math.max(1, config.nonNegativeInt("cluster.join-timeout-seconds")));
     }
     return new HazelcastClusterManager(hz);
   }
@@ -71,7 +71,7 @@ final class ClusterSetup {
    */
   static EventBusOptions eventBus(GridlineConfig config, java.util.Optional<ClusterTls.Files> tls) {
     EventBusOptions options = new EventBusOptions()
-        .setHost(config.string("cluster.host", "0.0.0.0"))
+        .setHost(config.string("cluster.host"))
         .setPort(0)
         .setClusterPublicHost(publicHost(config));
     return tls.map(files -> ClusterTls.apply(options, files)).orElse(options);
@@ -80,7 +80,7 @@ final class ClusterSetup {
   /** Where other members (and operators reading {@code /cluster}) reach this node. */
   static String publicHost(GridlineConfig config) {
     return config.optString("cluster.public-host").orElseGet(() -> {
-      String host = config.string("cluster.host", "0.0.0.0");
+      String host = config.string("cluster.host");
       if (!isWildcard(host)) {
         return host;
       }

@@ -5,11 +5,10 @@ import io.gridline.codecs.Codecs;
 import io.gridline.contracts.node.NodeInfo;
 import io.gridline.runtime.GridlineConfig;
 import io.gridline.runtime.Meters;
-import io.gridline.runtime.PgUrl;
 import io.gridline.runtime.PortInUseException;
 import io.gridline.runtime.Readiness;
 import io.gridline.runtime.Store;
-import io.gridline.sql.Migrations;
+import io.gridline.runtime.config.DeclaredKeys;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -21,10 +20,6 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.io.IOException;
-import java.net.BindException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,7 +43,6 @@ import org.slf4j.LoggerFactory;
 public final class Node {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
 
-  private static final long TOPIC_RETRY_MS = 5_000;
   private final NodeOptions options;
   private final long launchedNanos = System.nanoTime();
   /** Runs the steps that block (embedded stores, Flyway) before any event loop exists. */
@@ -119,7 +113,7 @@ public final class Node {
     flat = loaded.flat();
     config = GridlineConfig.of(flat);
     plan = DeploymentPlan.of(config, options.getRegistry());
-    dataDir = Path.of(config.string("devservices.data-dir", "./data"));
+    dataDir = Path.of(config.string("devservices.data-dir"));
     log.info("starting node {}: verticles {}{}", config.nodeId(), String.join(",", plan.names()),
         clustered() ? ", joining cluster " + config.string("cluster.name") : "");
   }
@@ -148,27 +142,7 @@ public final class Node {
       // the time series lives beside the metadata unless sink.pg-url points elsewhere
       flat.put("sink.pg-url", config.string(Store.POSTGRES.urlKey()));
     }
-    migrate(Store.POSTGRES.urlKey(), "metadata", Migrations::migrate);
-    migrate("sink.pg-url", "time series", Migrations::migrateTimeseries);
-  }
-
-  private interface Migration {
-    int apply(String jdbcUrl, String user, String password);
-  }
-
-  private void migrate(String key, String what, Migration migration) {
-    PgUrl url = PgUrl.parse(config.string(key));
-    long t0 = System.nanoTime();
-    int applied;
-    try {
-      url.requireReadableFiles();
-      applied = migration.apply(url.jdbcUrl(), url.user(), url.password());
-    } catch (RuntimeException e) {
-      throw new IllegalStateException("migrating the " + what + " schema on " + url.display() + " (" + key + ") failed: "
-          + rootMessage(e), e);
-    }
-    log.info("migrations: {} schema on {}: {} applied in {} ms, current", what, url.display(), applied,
-        millisSince(t0));
+    SchemaMigrations.apply(config);
   }
 
   private Future<Void> createVertx() {
@@ -214,39 +188,12 @@ public final class Node {
     return StoreProbes.register(vertx, config, plan.stores(), readiness).onSuccess(p -> probes = p).mapEmpty();
   }
 
-  /**
-   * Creates the Kafka topics when a deployed verticle uses Kafka. A broker that is down does not stop the node: it
-   * starts unready ({@code store.kafka.topics} down, with the reason) and keeps trying every few seconds.
-   */
+  /** When a deployed verticle uses Kafka: its topics, retried while Kafka is down (the node starts unready). */
   private Future<Void> ensureTopics() {
     if (!plan.stores().contains(Store.KAFKA)) {
       return Future.succeededFuture();
     }
-    Promise<Void> ready = Promise.promise();
-    String[] lastError = {"not created yet"};
-    readiness.register("store.kafka.topics", () -> ready.future().isComplete() ? Future.succeededFuture()
-        : Future.failedFuture(lastError[0]));
-    return attemptTopics(ready, lastError);
-  }
-
-  private Future<Void> attemptTopics(Promise<Void> ready, String[] lastError) {
-    return vertx.executeBlocking(() -> KafkaTopics.ensure(config), false)
-        .onSuccess(created -> {
-          log.info("kafka: topics ready on {}{}", config.string(Store.KAFKA.urlKey()),
-              created.isEmpty() ? "" : " (created " + String.join(", ", created) + ")");
-          ready.tryComplete();
-        })
-        .recover(err -> {
-          lastError[0] = rootMessage(err);
-          log.warn("kafka: {}; retrying in {} s", lastError[0], TOPIC_RETRY_MS / 1000);
-          vertx.setTimer(TOPIC_RETRY_MS, t -> {
-            if (stopped == null) {
-              attemptTopics(ready, lastError);
-            }
-          });
-          return Future.succeededFuture();
-        })
-        .mapEmpty();
+    return TopicCreation.start(vertx, config, readiness, () -> stopped != null);
   }
 
   private Future<Void> deployVerticles() {
@@ -261,7 +208,7 @@ public final class Node {
     long t0 = System.nanoTime();
     DeploymentOptions deployment = new DeploymentOptions().setInstances(d.instances()).setConfig(flat.copy());
     return vertx.deployVerticle(d.verticle().spec().factory(), deployment)
-        .recover(err -> Future.failedFuture(explainDeployFailure(d, err)))
+        .recover(err -> Future.failedFuture(DeployFailures.explain(d, config, err)))
         .onSuccess(id -> {
           deploymentIds.put(d.name(), id);
           meters.deployed(d.name(), d.instances());
@@ -467,7 +414,9 @@ public final class Node {
   }
 
   long shutdownTimeoutMillis() {
-    return config == null ? 30_000 : config.longValue("shutdown.timeout-ms");
+    // a node whose config did not load stops within the declared default
+    GridlineConfig c = config != null ? config : GridlineConfig.of(DeclaredKeys.bundled().defaults());
+    return c.nonNegativeLong("shutdown.timeout-ms");
   }
 
   // ---- small pieces
@@ -477,8 +426,8 @@ public final class Node {
   }
 
   private String opsAddress() {
-    String host = config.string("ops.host", "0.0.0.0");
-    boolean wildcard = host.equals("0.0.0.0") || host.equals("::") || host.isBlank();
+    String host = config.string("ops.host");
+    boolean wildcard = host.equals("0.0.0.0") || host.equals("::");
     return (wildcard ? ClusterSetup.publicHost(config) : host) + ":" + ops.port();
   }
 
@@ -494,42 +443,6 @@ public final class Node {
         + (config.integer(k) == -1 ? "off" : Integer.toString(config.integer(k))))));
     ports.add("ops.port " + ops.port());
     return String.join(", ", ports);
-  }
-
-  /**
-   * A verticle that could not bind names its port key itself (Listeners.explainBind); when it did not, the node finds
-   * which of the verticle's declared port keys is taken.
-   */
-  private Throwable explainDeployFailure(DeploymentPlan.Deployment d, Throwable err) {
-    for (Throwable t = err; t != null; t = t.getCause()) {
-      if (t instanceof PortInUseException || t instanceof InvalidConfigException) {
-        return t;
-      }
-    }
-    boolean bindFailure = false;
-    for (Throwable t = err; t != null; t = t.getCause()) {
-      bindFailure |= t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use");
-    }
-    if (bindFailure) {
-      for (String key : d.verticle().portKeys()) {
-        int port = config.integer(key);
-        String host = config.string(key.substring(0, key.lastIndexOf('.') + 1) + "host", "0.0.0.0");
-        if (port > 0 && !bindable(host, port)) { // 0 binds any port, -1 is a listener turned off
-          return new PortInUseException(key, host, port, err);
-        }
-      }
-    }
-    return new IllegalStateException("verticle " + d.name() + " failed to start: " + rootMessage(err), err);
-  }
-
-  private static boolean bindable(String host, int port) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(host, port));
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   private Future<Void> offLoop(Runnable step) {

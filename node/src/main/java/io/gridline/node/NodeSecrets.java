@@ -1,6 +1,7 @@
 package io.gridline.node;
 
 import io.gridline.runtime.EnvNames;
+import io.gridline.runtime.GridlineConfig;
 import io.gridline.runtime.SecretBox;
 import io.gridline.runtime.Tokens;
 import io.vertx.core.json.JsonObject;
@@ -34,10 +35,13 @@ final class NodeSecrets {
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
   private final JsonObject config;
+  /** The typed view of {@code config}, which this class fills in. */
+  private final GridlineConfig settings;
   private final Path dataDir;
 
   private NodeSecrets(JsonObject config, Path dataDir) {
     this.config = config;
+    this.settings = GridlineConfig.of(config);
     this.dataDir = dataDir;
   }
 
@@ -56,12 +60,12 @@ final class NodeSecrets {
   }
 
   private void resolveEncryptionKey() {
-    String given = config.getString(ENCRYPTION_KEY, "").trim();
+    String given = settings.optString(ENCRYPTION_KEY).orElse("");
     if (!given.isEmpty()) {
       requireValidKey(given, ENCRYPTION_KEY + " (env " + EnvNames.forKey(ENCRYPTION_KEY) + ")");
       return;
     }
-    if (!config.getBoolean("secrets.generate-encryption-key", false)) {
+    if (!settings.bool("secrets.generate-encryption-key")) {
       throw new InvalidConfigException(ENCRYPTION_KEY + " (env " + EnvNames.forKey(ENCRYPTION_KEY) + ") is not set: "
           + "give it 32 random bytes in base64 (openssl rand -base64 32), or set secrets.generate-encryption-key=true "
           + "to keep a generated one in " + dataDir + " (the dev profile does: --config config/dev.yaml)");
@@ -81,7 +85,7 @@ final class NodeSecrets {
   }
 
   private void resolveAdminKey(List<String> console) {
-    if (!config.getString(ADMIN_KEY, "").isBlank()) {
+    if (settings.optString(ADMIN_KEY).isPresent()) {
       return;
     }
     Path file = dataDir.resolve(ADMIN_KEY_FILE);
@@ -92,7 +96,7 @@ final class NodeSecrets {
       key = Tokens.generate(Tokens.API_KEY_PREFIX);
       writeSecret(file, key);
       console.add("Admin API key: " + key + " (saved in " + file + ")");
-      if (config.getBoolean("cluster.enabled", false)) {
+      if (settings.bool("cluster.enabled")) {
         log.warn("secrets: generated an admin key for this node only; give every cluster member the same {} (env {})",
             ADMIN_KEY, EnvNames.forKey(ADMIN_KEY));
       }

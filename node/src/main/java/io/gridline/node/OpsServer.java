@@ -32,7 +32,8 @@ final class OpsServer {
 
   static Future<OpsServer> start(Vertx vertx, GridlineConfig config, Readiness readiness, ClusterDirectory directory) {
     Router router = Router.router(vertx);
-    Handler<RoutingContext> token = tokenCheck(config.string("ops.token", ""));
+    // no ops.token: the endpoints are open
+    Handler<RoutingContext> token = tokenCheck(config.optString("ops.token").orElse(""));
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")
         .put("nodeId", config.nodeId())));
     router.get("/health/ready").handler(token).handler(HealthCheckHandler.createWithHealthChecks(readiness.checks()));
@@ -41,7 +42,7 @@ final class OpsServer {
         .onSuccess(members -> json(ctx, 200, clusterJson(members)))
         .onFailure(err -> json(ctx, 503, new JsonObject().put("error", "cluster map unavailable: " + err.getMessage()))));
     String host = config.string("ops.host");
-    int port = config.integer("ops.port");
+    int port = config.port("ops.port");
     // the handler is in place before listen: no connection is accepted without it
     HttpServer server = vertx.createHttpServer().requestHandler(router);
     return Listeners.explainBind(server.listen(port, host), "ops.port", host, port).map(OpsServer::new);

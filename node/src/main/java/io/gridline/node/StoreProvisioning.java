@@ -53,8 +53,8 @@ final class StoreProvisioning implements AutoCloseable {
     if (unset.isEmpty()) {
       return new StoreProvisioning(null);
     }
-    boolean clustered = config.getBoolean("cluster.enabled", false);
-    boolean fixedPorts = config.getBoolean("devservices.enabled", false);
+    boolean clustered = GridlineConfig.of(config).bool("cluster.enabled");
+    boolean fixedPorts = GridlineConfig.of(config).bool("devservices.enabled");
     if (clustered && !fixedPorts) {
       Store first = unset.iterator().next();
       throw new InvalidConfigException(first.urlKey() + " (env " + EnvNames.forKey(first.urlKey()) + ") is not set"
@@ -120,7 +120,7 @@ final class StoreProvisioning implements AutoCloseable {
       switch (store) {
         case KAFKA -> {
           KafkaClients.requireValidSecurity(settings);
-          String protocol = settings.string(KafkaClients.SECURITY_PROTOCOL, "PLAINTEXT");
+          String protocol = KafkaClients.protocol(settings);
           if (embedded && !protocol.equalsIgnoreCase("PLAINTEXT")) {
             throw new InvalidSetting(KafkaClients.SECURITY_PROTOCOL, protocol + " needs " + store.urlKey()
                 + ": the embedded broker speaks PLAINTEXT only");

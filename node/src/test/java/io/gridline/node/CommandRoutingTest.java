@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gridline.devservices.FreePorts;
-import io.gridline.devservices.TestStores;
 import io.gridline.runtime.DeviceCertificateAuthority;
+import io.gridline.testkit.TestStores;
 import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;

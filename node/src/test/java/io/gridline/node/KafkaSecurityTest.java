@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gridline.contracts.Topics;
 import io.gridline.devservices.EmbeddedKafka;
-import io.gridline.devservices.Waits;
 import io.gridline.runtime.DeviceCertificateAuthority;
 import io.gridline.runtime.GridlineConfig;
 import io.gridline.runtime.KafkaClients;
+import io.gridline.runtime.KafkaTopics;
+import io.gridline.testkit.TestConfig;
+import io.gridline.testkit.Waits;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -103,14 +105,16 @@ class KafkaSecurityTest {
   }
 
   private static JsonObject ssl() {
-    return new JsonObject().put("node.id", "tls-test").put("kafka.partitions", 1).put("kafka.replication-factor", 1)
+    return TestConfig.defaults().put("node.id", "tls-test").put("kafka.partitions", 1)
+        .put("kafka.replication-factor", 1)
         .put("kafka.bootstrap-servers", kafka.sslBootstrapServers()).put("kafka.security-protocol", "SSL")
         .put("kafka.ssl.trust-path", ca.toString())
         .put("kafka.ssl.cert-path", clientCert.toString()).put("kafka.ssl.key-path", clientKey.toString());
   }
 
   private static JsonObject saslSsl(String password) {
-    return new JsonObject().put("node.id", "tls-test").put("kafka.partitions", 1).put("kafka.replication-factor", 1)
+    return TestConfig.defaults().put("node.id", "tls-test").put("kafka.partitions", 1)
+        .put("kafka.replication-factor", 1)
         .put("kafka.bootstrap-servers", kafka.saslSslBootstrapServers()).put("kafka.security-protocol", "SASL_SSL")
         .put("kafka.ssl.trust-path", ca.toString())
         .put("kafka.sasl.mechanism", "PLAIN").put("kafka.sasl.username", "gridline").put("kafka.sasl.password", password);
@@ -159,8 +163,7 @@ class KafkaSecurityTest {
   @Test
   void withoutItsClientCertificateTheSslListenerRefuses() {
     JsonObject noCertificate = ssl();
-    noCertificate.remove("kafka.ssl.cert-path");
-    noCertificate.remove("kafka.ssl.key-path");
+    noCertificate.put("kafka.ssl.cert-path", "").put("kafka.ssl.key-path", ""); // unset, as in the declared file
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> KafkaTopics.ensure(GridlineConfig.of(noCertificate)));
     assertInstanceOf(SslAuthenticationException.class, e.getCause(), e.getMessage());

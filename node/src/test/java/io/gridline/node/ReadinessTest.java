@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.gridline.devservices.EmbeddedRedis;
 import io.gridline.devservices.FreePorts;
-import io.gridline.devservices.TestStores;
 import io.gridline.runtime.Store;
 import io.gridline.runtime.VerticleSpec;
+import io.gridline.testkit.TestStores;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;

@@ -7,7 +7,7 @@ import io.gridline.codecs.Rfc3339;
 import io.gridline.contracts.Topics;
 import io.gridline.devservices.EmbeddedKafka;
 import io.gridline.devservices.FreePorts;
-import io.gridline.devservices.TestStores;
+import io.gridline.testkit.TestStores;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package io.gridline.node;
 
 import io.gridline.devservices.FreePorts;
-import io.gridline.devservices.TestStores;
 import io.gridline.runtime.SecretBox;
 import io.gridline.runtime.Tokens;
+import io.gridline.testkit.TestStores;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gridline.codecs.KafkaCodecs;
 import io.gridline.contracts.Topics;
 import io.gridline.contracts.telemetry.DecodedTelemetry;
-import io.gridline.devservices.TestStores;
+import io.gridline.testkit.TestStores;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

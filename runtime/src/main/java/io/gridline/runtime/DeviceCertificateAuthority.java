@@ -116,12 +116,12 @@ public final class DeviceCertificateAuthority {
 
   /** Whether this node generates the CA into the data dir ({@code mqtt.device-ca.generate} and no configured CA). */
   public static boolean generates(GridlineConfig config) {
-    return config.optString(CERT_PATH).isEmpty() && config.has(GENERATE) && config.bool(GENERATE);
+    return config.optString(CERT_PATH).isEmpty() && config.bool(GENERATE);
   }
 
-  /** {@code devservices.data-dir} (default {@code ./data}), where generated CA and certificate files live. */
+  /** {@code devservices.data-dir}, where generated CA and certificate files live. */
   public static Path dataDir(GridlineConfig config) {
-    return Path.of(config.string("devservices.data-dir", "./data"));
+    return Path.of(config.string("devservices.data-dir"));
   }
 
   public static DeviceCertificateAuthority load(Path certPath, Path keyPath) {

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -33,6 +32,7 @@ public final class KafkaClients {
   public static final String SSL_KEY_PATH = "kafka.ssl.key-path";
 
   private static final List<String> PROTOCOLS = List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
+  private static final List<String> MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
   private static final Map<String, String> LOGIN_MODULES = Map.of(
       "PLAIN", "org.apache.kafka.common.security.plain.PlainLoginModule",
       "SCRAM-SHA-256", "org.apache.kafka.common.security.scram.ScramLoginModule",
@@ -118,7 +118,7 @@ public final class KafkaClients {
     p.put("acks", "all");
     p.put("enable.idempotence", "true");
     p.put("max.in.flight.requests.per.connection", "5");
-    p.put("linger.ms", config.string("kafka.producer-linger-ms", "5"));
+    p.put("linger.ms", Integer.toString(config.nonNegativeInt("kafka.producer-linger-ms")));
     p.put("compression.type", "lz4");
     p.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
     p.put("value.serializer", "io.vertx.kafka.client.serialization.BufferSerializer");
@@ -133,7 +133,7 @@ public final class KafkaClients {
     c.put("enable.auto.commit", "false");
     // Kafka's 500 ms default: under a steady stream the broker was measured to hold fetches open that long (one hop at
     // 4,000 msg/s: p50 287 ms with 500, 8 ms with 50; bench KafkaHopBench), which every hop of the pipeline adds up.
-    c.put("fetch.max.wait.ms", config.string("kafka.fetch-max-wait-ms", "20"));
+    c.put("fetch.max.wait.ms", Integer.toString(config.nonNegativeInt("kafka.fetch-max-wait-ms")));
     c.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     c.put("value.deserializer", "io.vertx.kafka.client.serialization.BufferDeserializer");
     return c;
@@ -149,22 +149,13 @@ public final class KafkaClients {
     return KafkaConsumer.create(vertx, consumerConfig(config, verticle));
   }
 
-  private static String protocol(GridlineConfig config) {
-    String protocol = config.string(SECURITY_PROTOCOL, "PLAINTEXT").toUpperCase(Locale.ROOT);
-    if (!PROTOCOLS.contains(protocol)) {
-      throw new InvalidSetting(SECURITY_PROTOCOL, "expected one of " + String.join(", ", PROTOCOLS) + ", got '"
-          + config.string(SECURITY_PROTOCOL) + "'");
-    }
-    return protocol;
+  /** {@code kafka.security-protocol}, upper case. */
+  public static String protocol(GridlineConfig config) {
+    return config.choice(SECURITY_PROTOCOL, PROTOCOLS);
   }
 
   private static String mechanism(GridlineConfig config) {
-    String mechanism = config.string(SASL_MECHANISM, "PLAIN").toUpperCase(Locale.ROOT);
-    if (!LOGIN_MODULES.containsKey(mechanism)) {
-      throw new InvalidSetting(SASL_MECHANISM, "expected PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, got '"
-          + config.string(SASL_MECHANISM) + "'");
-    }
-    return mechanism;
+    return config.choice(SASL_MECHANISM, MECHANISMS);
   }
 
   /** A value inside a JAAS double-quoted string: Kafka's parser reads backslash escapes there. */

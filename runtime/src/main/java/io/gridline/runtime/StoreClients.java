@@ -31,9 +31,9 @@ public final class StoreClients {
   public static Pool pg(Vertx vertx, GridlineConfig config, String urlKey, String poolName) {
     PgUrl url = PgUrl.parse(config.string(urlKey));
     PoolOptions options = new PoolOptions()
-        .setMaxSize(config.has("pg.pool-size") ? config.integer("pg.pool-size") : 8)
+        .setMaxSize(config.positiveInt("pg.pool-size"))
         // waiters beyond it fail at once (ConnectionPoolTooBusyException) instead of queueing without bound
-        .setMaxWaitQueueSize(config.has("pg.max-wait-queue") ? config.integer("pg.max-wait-queue") : 1024)
+        .setMaxWaitQueueSize(config.nonNegativeInt("pg.max-wait-queue"))
         .setShared(true)
         .setName(poolName + "@" + url.display() + "#" + deploymentOf(vertx));
     return PgBuilder.pool().with(options).connectingTo(url.connectOptions()).using(vertx).build();
@@ -85,7 +85,7 @@ public final class StoreClients {
    * @throws InvalidSetting naming the key
    */
   public static void requireValidRedisTls(GridlineConfig config) {
-    boolean tls = config.string(Store.REDIS.urlKey(), "").startsWith("rediss://");
+    boolean tls = config.optString(Store.REDIS.urlKey()).filter(url -> url.startsWith("rediss://")).isPresent();
     for (String key : new String[] {REDIS_TRUST_PATH, REDIS_CERT_PATH, REDIS_KEY_PATH}) {
       if (config.optString(key).isPresent() && !tls) {
         throw new InvalidSetting(key, "TLS settings need a rediss:// redis.url");

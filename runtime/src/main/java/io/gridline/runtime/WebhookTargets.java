@@ -68,11 +68,7 @@ public final class WebhookTargets {
 
   /** With another resolver: tests (a slow or fixed DNS); production uses {@link #fromConfig(GridlineConfig)}. */
   public static WebhookTargets fromConfig(GridlineConfig config, Resolver resolver) {
-    return new WebhookTargets(flag(config, ALLOW_HTTP), flag(config, ALLOW_PRIVATE), resolver);
-  }
-
-  private static boolean flag(GridlineConfig config, String key) {
-    return Boolean.parseBoolean(config.string(key, "false"));
+    return new WebhookTargets(config.bool(ALLOW_HTTP), config.bool(ALLOW_PRIVATE), resolver);
   }
 
   /** Syntax and scheme only, no DNS: what can be said about a URL without resolving it. */

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.json.JsonObject;
+import io.gridline.runtime.config.DeclaredKeys;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,29 +43,31 @@ class DeviceCertificateAuthorityTest {
   void fromConfigPrefersConfiguredPathsThenGeneratesThenNothing() throws Exception {
     Path dir = Files.createTempDirectory("gridline-ca-test-");
     DeviceCertificateAuthority generated = DeviceCertificateAuthority.loadOrGenerate(dir);
-    GridlineConfig configured = GridlineConfig.of(new JsonObject()
+    GridlineConfig configured = GridlineConfig.of(DeclaredKeys.bundled().defaults()
         .put(DeviceCertificateAuthority.CERT_PATH, dir.resolve("device-ca.crt.pem").toString())
         .put(DeviceCertificateAuthority.KEY_PATH, dir.resolve("device-ca.key.pem").toString()));
     assertEquals(generated.caPem(), DeviceCertificateAuthority.fromConfig(configured).orElseThrow().caPem());
     assertEquals(Optional.of(dir.resolve("device-ca.crt.pem")), DeviceCertificateAuthority.certPath(configured));
 
     Path dataDir = Files.createTempDirectory("gridline-ca-test-data-");
-    GridlineConfig generating = GridlineConfig.of(new JsonObject().put(DeviceCertificateAuthority.GENERATE, true)
+    GridlineConfig generating = GridlineConfig.of(DeclaredKeys.bundled().defaults()
+        .put(DeviceCertificateAuthority.GENERATE, true)
         .put("devservices.data-dir", dataDir.toString()));
     assertTrue(DeviceCertificateAuthority.fromConfig(generating).isPresent());
     assertTrue(Files.exists(dataDir.resolve("device-ca.crt.pem")));
 
-    GridlineConfig none = GridlineConfig.of(new JsonObject().put(DeviceCertificateAuthority.GENERATE, false)
+    GridlineConfig none = GridlineConfig.of(DeclaredKeys.bundled().defaults()
+        .put(DeviceCertificateAuthority.GENERATE, false)
         .put(DeviceCertificateAuthority.CERT_PATH, ""));
     assertEquals(Optional.empty(), DeviceCertificateAuthority.fromConfig(none));
     assertEquals(Optional.empty(), DeviceCertificateAuthority.certPath(none));
 
     // the certificate alone (an edge node that only verifies devices): no CA that can issue, and no error
-    GridlineConfig certOnly = GridlineConfig.of(new JsonObject()
+    GridlineConfig certOnly = GridlineConfig.of(DeclaredKeys.bundled().defaults()
         .put(DeviceCertificateAuthority.CERT_PATH, dir.resolve("device-ca.crt.pem").toString()));
     assertEquals(Optional.empty(), DeviceCertificateAuthority.fromConfig(certOnly));
     assertEquals(Optional.of(dir.resolve("device-ca.crt.pem")), DeviceCertificateAuthority.certPath(certOnly));
-    GridlineConfig keyOnly = GridlineConfig.of(new JsonObject()
+    GridlineConfig keyOnly = GridlineConfig.of(DeclaredKeys.bundled().defaults()
         .put(DeviceCertificateAuthority.KEY_PATH, dir.resolve("device-ca.key.pem").toString()));
     assertThrows(IllegalArgumentException.class, () -> DeviceCertificateAuthority.fromConfig(keyOnly));
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gridline.runtime.config.DeclaredKeys;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,8 @@ class KafkaClientsTest {
   Path dir;
 
   private static JsonObject base() {
-    return new JsonObject().put("node.id", "n1").put("kafka.bootstrap-servers", "kafka1:9093,kafka2:9093");
+    return DeclaredKeys.bundled().defaults().put("node.id", "n1")
+        .put("kafka.bootstrap-servers", "kafka1:9093,kafka2:9093");
   }
 
   private static List<Map<String, String>> everyClient(JsonObject json) {

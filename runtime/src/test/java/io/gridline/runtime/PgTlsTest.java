@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gridline.devservices.EmbeddedPg;
-import io.gridline.devservices.Waits;
+import io.gridline.runtime.config.DeclaredKeys;
 import io.gridline.sql.Migrations;
+import io.gridline.testkit.Waits;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +73,7 @@ class PgTlsTest {
   }
 
   private static GridlineConfig config(String key, String url) {
-    return GridlineConfig.of(new JsonObject().put("node.id", "test").put(key, url));
+    return GridlineConfig.of(DeclaredKeys.bundled().defaults().put("node.id", "test").put(key, url));
   }
 
   /** True when the pool's connection is encrypted (pg_stat_ssl of its own backend). */

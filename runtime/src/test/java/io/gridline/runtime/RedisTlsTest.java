@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gridline.devservices.Waits;
+import io.gridline.runtime.config.DeclaredKeys;
+import io.gridline.testkit.Waits;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -47,7 +48,7 @@ class RedisTlsTest {
   }
 
   private static JsonObject config(String url) {
-    return new JsonObject().put("node.id", "test").put("redis.url", url);
+    return DeclaredKeys.bundled().defaults().put("node.id", "test").put("redis.url", url);
   }
 
   private static String ping(JsonObject config) {

@@ -2,12 +2,12 @@ package io.gridline.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.gridline.devservices.TestStores;
+import io.gridline.runtime.config.DeclaredKeys;
+import io.gridline.testkit.TestStores;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,7 @@ class StoreClientsTest {
   void undeployingOneVerticleLeavesAnotherVerticlesPoolWorking() throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
-      DeploymentOptions options = new DeploymentOptions().setConfig(new JsonObject()
+      DeploymentOptions options = new DeploymentOptions().setConfig(DeclaredKeys.bundled().defaults()
           .put("pg.url", TestStores.pgUrl()).put("node.id", "test"));
       PoolUser first = new PoolUser();
       PoolUser second = new PoolUser();

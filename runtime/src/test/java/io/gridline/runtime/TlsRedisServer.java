@@ -1,7 +1,7 @@
 package io.gridline.runtime;
 
 import io.gridline.devservices.FreePorts;
-import io.gridline.devservices.RequiredTools;
+import io.gridline.testkit.RequiredTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;

@@ -3,7 +3,7 @@ package io.gridline.sql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gridline.devservices.TestStores;
+import io.gridline.testkit.TestStores;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

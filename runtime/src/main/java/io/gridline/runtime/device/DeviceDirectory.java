@@ -107,7 +107,7 @@ public final class DeviceDirectory {
 
   /** The TTL every verticle's directory uses: {@value #TTL_KEY}. */
   public static Duration ttl(GridlineConfig config) {
-    return Duration.ofSeconds(config.has(TTL_KEY) ? config.longValue(TTL_KEY) : 300);
+    return Duration.ofSeconds(config.positiveLong(TTL_KEY));
   }
 
   /** Subscribes to the registry's change broadcast, on the caller's context (the verticle's). */

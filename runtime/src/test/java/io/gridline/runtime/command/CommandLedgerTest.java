@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gridline.contracts.commands.CommandStatus;
-import io.gridline.devservices.TestStores;
+import io.gridline.testkit.TestStores;
 import io.gridline.runtime.PgUrl;
 import io.gridline.sql.Migrations;
 import io.vertx.core.Future;

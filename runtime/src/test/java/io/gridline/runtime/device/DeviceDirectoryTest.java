@@ -1,6 +1,6 @@
 package io.gridline.runtime.device;
 
-import static io.gridline.devservices.Waits.await;
+import static io.gridline.testkit.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,8 +12,8 @@ import io.gridline.codecs.Codecs;
 import io.gridline.contracts.registry.DeviceChanged;
 import io.gridline.contracts.registry.RegistryAddresses;
 import io.gridline.contracts.registry.RegistryCacheKeys;
-import io.gridline.devservices.TestStores;
-import io.gridline.devservices.Waits;
+import io.gridline.testkit.TestStores;
+import io.gridline.testkit.Waits;
 import io.gridline.runtime.GridlineConfig;
 import io.gridline.runtime.PgUrl;
 import io.gridline.sql.Migrations;

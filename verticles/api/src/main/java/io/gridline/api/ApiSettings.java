@@ -1,11 +1,11 @@
 package io.gridline.api;
 
 import io.gridline.runtime.GridlineConfig;
+import io.gridline.runtime.InvalidSetting;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
@@ -20,42 +20,30 @@ public record ApiSettings(String host, int port, String adminKey, Optional<Strin
     Optional<String> tlsKeyPath, long maxBodyBytes, boolean demoTenant, Path dataDir, int rateLimit, int rateLimitBurst,
     Duration telemetryTimeout, Duration telemetryMaxRange) {
 
+  /** @throws InvalidSetting naming the key of a value that cannot work */
   static ApiSettings from(GridlineConfig config) {
     Optional<String> cert = config.optString("api.tls.cert-path");
     Optional<String> key = config.optString("api.tls.key-path");
     if (cert.isPresent() != key.isPresent()) {
-      throw new IllegalStateException("set both api.tls.cert-path and api.tls.key-path to serve HTTPS, or neither");
+      throw new InvalidSetting(cert.isPresent() ? "api.tls.key-path" : "api.tls.cert-path",
+          "set both api.tls.cert-path and api.tls.key-path to serve HTTPS, or neither");
     }
-    int rateLimit = config.has("api.rate-limit") ? config.integer("api.rate-limit") : 100;
-    int burst = config.has("api.rate-limit-burst") ? config.integer("api.rate-limit-burst") : 200;
-    if (rateLimit < 0 || (rateLimit > 0 && burst < 1)) {
-      throw new IllegalStateException("api.rate-limit must be 0 (off) or more, and api.rate-limit-burst at least 1; got "
-          + rateLimit + " and " + burst);
+    int rateLimit = config.nonNegativeInt("api.rate-limit");
+    int burst = config.nonNegativeInt("api.rate-limit-burst");
+    if (rateLimit > 0 && burst < 1) {
+      throw new InvalidSetting("api.rate-limit-burst", "must be at least 1 while api.rate-limit is on, got " + burst);
     }
     return new ApiSettings(
-        config.string("api.host", "0.0.0.0"),
-        config.has("api.port") ? config.integer("api.port") : 8080,
+        config.string("api.host"),
+        config.port("api.port"),
         config.string("api.admin-key"),
         cert, key,
-        config.has("api.max-body-bytes") ? config.longValue("api.max-body-bytes") : 1_048_576,
+        config.positiveLong("api.max-body-bytes"),
         config.bool("api.demo-tenant"),
-        Path.of(config.string("devservices.data-dir", "./data")),
+        Path.of(config.string("devservices.data-dir")),
         rateLimit, burst,
-        positiveDuration(config, "api.telemetry.statement-timeout", "PT10S"),
-        positiveDuration(config, "api.telemetry.max-range", "P31D"));
-  }
-
-  private static Duration positiveDuration(GridlineConfig config, String key, String fallback) {
-    String raw = config.string(key, fallback);
-    try {
-      Duration d = Duration.parse(raw);
-      if (d.toMillis() >= 1) {
-        return d;
-      }
-    } catch (DateTimeParseException | ArithmeticException e) {
-      // falls through to the message
-    }
-    throw new IllegalStateException(key + " must be a positive ISO-8601 duration such as " + fallback + ", got " + raw);
+        config.duration("api.telemetry.statement-timeout"),
+        config.duration("api.telemetry.max-range"));
   }
 
   HttpServerOptions serverOptions() {

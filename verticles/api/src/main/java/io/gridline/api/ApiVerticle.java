@@ -29,7 +29,7 @@ import io.gridline.api.webhooks.WebhookDeliveryRoutes;
 import io.gridline.api.webhooks.WebhookRepository;
 import io.gridline.api.webhooks.WebhookRoutes;
 import io.gridline.api.webhooks.WebhookSecrets;
-import io.gridline.api.webhooks.WebhookSettings;
+import io.gridline.api.webhooks.WebhookApiSettings;
 import io.gridline.codecs.Codecs;
 import io.gridline.runtime.GridlineConfig;
 import io.gridline.runtime.Listeners;
@@ -66,7 +66,7 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     GridlineConfig config = GridlineConfig.of(config());
     ApiSettings settings = ApiSettings.from(config);
-    WebhookSettings webhookSettings = WebhookSettings.from(config);
+    WebhookApiSettings webhookSettings = WebhookApiSettings.from(config);
     MeterRegistry meters = Meters.registry();
     Codecs.registerAll(vertx);
     pool = StoreClients.pg(vertx, config);

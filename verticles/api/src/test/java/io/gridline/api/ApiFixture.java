@@ -3,12 +3,11 @@ package io.gridline.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.gridline.api.http.Problems;
-import io.gridline.devservices.TestStores;
 import io.gridline.runtime.PgUrl;
 import io.gridline.runtime.SecretBox;
 import io.gridline.runtime.Tokens;
-import io.gridline.sql.Migrations;
-import io.vertx.core.DeploymentOptions;
+import io.gridline.testkit.VerticleFixture;
+import io.gridline.testkit.Waits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -24,29 +23,32 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A migrated fresh database, the api verticle on port 0 and an HTTP client: what every API test starts from. Calls
- * block the test thread (never a Vert.x thread) until the answer arrives.
+ * The kit's verticle fixture for the api (a migrated fresh database, real Redis, the node's config with port 0 and a
+ * small body limit) on the test's Vert.x, plus an HTTP client: what every API test starts from. Calls block the test
+ * thread (never a Vert.x thread) until the answer arrives.
  */
-public final class ApiFixture {
-  public final Vertx vertx;
-  public final String pgUrl;
-  public final String adminKey = Tokens.generate("gla_");
+public final class ApiFixture extends VerticleFixture<ApiVerticle> {
+  public final String adminKey;
   /** {@code secrets.encryption-key} of every deployment, so tests can open what the API sealed. */
-  public final String encryptionKey = SecretBox.generateKey();
+  public final String encryptionKey;
   public final WebClient client;
   /** The test's own connection to the database, to check what the API stored. */
   public final Pool db;
-  private final List<String> deployments = new ArrayList<>();
   private ApiVerticle verticle;
 
-  private ApiFixture(Vertx vertx, String pgUrl) {
-    this.vertx = vertx;
-    this.pgUrl = pgUrl;
+  private ApiFixture(Vertx vertx, String adminKey, String encryptionKey) {
+    super(setup(ApiVerticle.SPEC).vertx(vertx)
+        .with("api.host", "127.0.0.1")
+        .with("api.port", 0)
+        .with("api.admin-key", adminKey)
+        .with("api.max-body-bytes", 16_384)
+        .with("devservices.data-dir", "./target/data")
+        .with("secrets.encryption-key", encryptionKey));
+    this.adminKey = adminKey;
+    this.encryptionKey = encryptionKey;
     this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
     this.db = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(PgUrl.parse(pgUrl).connectOptions())
@@ -55,10 +57,7 @@ public final class ApiFixture {
 
   /** A fresh migrated database, without a running API. */
   public static ApiFixture database(Vertx vertx) {
-    String url = TestStores.pgUrl();
-    PgUrl pg = PgUrl.parse(url);
-    Migrations.migrate(pg.jdbcUrl(), pg.user(), pg.password());
-    return new ApiFixture(vertx, url);
+    return new ApiFixture(vertx, Tokens.generate("gla_"), SecretBox.generateKey());
   }
 
   /** A fresh database and a running API with the default test config. */
@@ -68,49 +67,21 @@ public final class ApiFixture {
     return fixture;
   }
 
-  /** What the node would hand the verticle: the flat resolved config, here with port 0 and a small body limit. */
-  public JsonObject config() {
-    return new JsonObject()
-        .put("node.id", "test-node")
-        .put("pg.url", pgUrl)
-        .put("pg.pool-size", 8)
-        .put("redis.url", TestStores.redisUrl())
-        .put("api.host", "127.0.0.1")
-        .put("api.port", 0)
-        .put("api.admin-key", adminKey)
-        .put("api.tls.cert-path", "")
-        .put("api.tls.key-path", "")
-        .put("api.max-body-bytes", 16_384)
-        .put("api.demo-tenant", false)
-        .put("devservices.data-dir", "./target/data")
-        .put("secrets.encryption-key", encryptionKey);
-  }
-
-  public ApiVerticle deploy(JsonObject config) {
-    ApiVerticle v = new ApiVerticle();
-    deployments.add(await(vertx.deployVerticle(v, new DeploymentOptions().setConfig(config))));
-    return v;
-  }
-
   public ApiVerticle verticle() {
     return verticle;
   }
 
+  /** Undeploys what the test deployed and closes the fixture's clients; the test's Vert.x stays open. */
+  @Override
   public void close() {
-    for (String id : deployments) {
-      await(vertx.undeploy(id));
-    }
-    deployments.clear();
+    undeployAll();
     await(db.close());
     client.close();
+    super.close();
   }
 
   public static <T> T await(Future<T> future) {
-    try {
-      return future.await(20, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("no answer within 20 s", e);
-    }
+    return Waits.await(future);
   }
 
   // ---- HTTP

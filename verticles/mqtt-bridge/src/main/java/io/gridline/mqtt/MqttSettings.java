@@ -3,13 +3,13 @@ package io.gridline.mqtt;
 import io.gridline.runtime.DeviceCertificateAuthority;
 import io.gridline.runtime.GeneratedServerCertificate;
 import io.gridline.runtime.GridlineConfig;
+import io.gridline.runtime.InvalidSetting;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mqtt.MqttServerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
@@ -36,66 +36,37 @@ record MqttSettings(String host, boolean plain, int port, int tlsPort, Optional<
   /** The generated server certificate's files in the data dir: {@code mqtt-server.{crt,key}.pem}. */
   static final String GENERATED_NAME = "mqtt-server";
 
-  /** @throws IllegalArgumentException naming the key of a bad value, or when no listener would listen */
+  /** @throws InvalidSetting naming the key of a bad value, or when no listener would listen */
   static MqttSettings from(GridlineConfig c) {
-    int port = c.has(PORT) ? c.integer(PORT) : 1883;
+    int port = c.portOrOff(PORT);
     MqttSettings s = new MqttSettings(
-        c.string("mqtt.host", "0.0.0.0"),
-        (!c.has(PLAIN) || c.bool(PLAIN)) && port != OFF,
+        c.string("mqtt.host"),
+        c.bool(PLAIN) && port != OFF,
         port,
-        c.has(TLS_PORT) ? c.integer(TLS_PORT) : 8883,
+        c.port(TLS_PORT),
         c.optString("mqtt.tls.cert-path"),
         c.optString("mqtt.tls.key-path"),
         // without an explicit client CA, devices are trusted by the certificates Gridline's device CA issued
         c.optString("mqtt.tls.client-ca-path").or(() -> DeviceCertificateAuthority.certPath(c).map(Path::toString)),
-        !c.has("mqtt.require-auth") || c.bool("mqtt.require-auth"),
-        c.has("mqtt.max-connections") ? c.integer("mqtt.max-connections") : 10_000,
-        c.has("mqtt.max-payload-bytes") ? c.integer("mqtt.max-payload-bytes") : 65_536,
-        c.has("mqtt.max-publish-rate") ? c.integer("mqtt.max-publish-rate") : 100,
-        c.has("mqtt.status-interval-ms") ? c.longValue("mqtt.status-interval-ms") : 30_000,
-        c.has(TLS_GENERATE) && c.bool(TLS_GENERATE),
-        positive(c, "mqtt.max-subscriptions", 32),
-        positive(c, "mqtt.max-subscribe-rate", 10),
-        duration(c, "mqtt.session-expiry-max", "PT24H"),
-        positive(c, "mqtt.connect-rate-per-address", 20),
-        duration(c, "mqtt.connect-timeout", "PT10S"),
-        positive(c, "mqtt.max-pending-bytes", 16_777_216L),
-        positive(c, "mqtt.max-pending-records", 20_000),
-        !c.has("mqtt.tls.require-registered-certificate") || c.bool("mqtt.tls.require-registered-certificate"));
+        c.bool("mqtt.require-auth"),
+        c.positiveInt("mqtt.max-connections"),
+        c.positiveInt("mqtt.max-payload-bytes"),
+        c.positiveInt("mqtt.max-publish-rate"),
+        c.positiveLong("mqtt.status-interval-ms"),
+        c.bool(TLS_GENERATE),
+        c.positiveInt("mqtt.max-subscriptions"),
+        c.positiveInt("mqtt.max-subscribe-rate"),
+        c.duration("mqtt.session-expiry-max"),
+        c.positiveInt("mqtt.connect-rate-per-address"),
+        c.duration("mqtt.connect-timeout"),
+        c.positiveLong("mqtt.max-pending-bytes"),
+        c.positiveInt("mqtt.max-pending-records"),
+        c.bool("mqtt.tls.require-registered-certificate"));
     if (!s.plain() && !s.tlsEnabled() && !s.generatesServerCertificate()) {
-      throw new IllegalArgumentException("no MQTT listener would listen: the plain one is off (" + PLAIN + "=false or "
+      throw new InvalidSetting(PLAIN, "no MQTT listener would listen: the plain one is off (" + PLAIN + "=false or "
           + PORT + "=-1) and TLS is off (set mqtt.tls.cert-path and mqtt.tls.key-path, or " + TLS_GENERATE + "=true)");
     }
     return s;
-  }
-
-  private static int positive(GridlineConfig c, String key, int fallback) {
-    long v = positive(c, key, (long) fallback);
-    if (v > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(key + " must be at most " + Integer.MAX_VALUE + ", not " + v);
-    }
-    return (int) v;
-  }
-
-  private static long positive(GridlineConfig c, String key, long fallback) {
-    long v = c.has(key) ? c.longValue(key) : fallback;
-    if (v <= 0) {
-      throw new IllegalArgumentException(key + " must be positive, not " + v);
-    }
-    return v;
-  }
-
-  private static Duration duration(GridlineConfig c, String key, String fallback) {
-    String text = c.string(key, fallback);
-    try {
-      Duration d = Duration.parse(text);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(key + " must be a positive duration, not " + text);
-      }
-      return d;
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(key + " must be an ISO-8601 duration such as PT10S, not " + text, e);
-    }
   }
 
   /** TLS listens only when both a certificate and its key are configured (or were generated). */

@@ -1,12 +1,16 @@
 package io.gridline.mqtt;
 
 import io.gridline.runtime.GridlineConfig;
+import io.gridline.runtime.InvalidSetting;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mqtt.MqttClientOptions;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -34,46 +38,54 @@ record UpstreamSettings(String url, String host, int port, boolean ssl, String c
   static final String SHARE_GROUP = "$share/gridline/";
   private static final String[] FILTERS = {"stat/+/+/+/+", "tele/+/+/+/+"};
 
-  /** Empty when {@code mqtt.upstream.url} is unset: the mode is off. */
+  /**
+   * Empty when {@code mqtt.upstream.url} is unset: the mode is off.
+   *
+   * @throws InvalidSetting naming the key of a value that cannot work
+   */
   static Optional<UpstreamSettings> from(GridlineConfig c, int maxPayloadBytes) {
-    Optional<String> url = c.optString(URL).filter(u -> !u.isBlank());
+    Optional<String> url = c.optString(URL);
     if (url.isEmpty()) {
       return Optional.empty();
     }
-    URI uri = URI.create(url.get());
-    String scheme = String.valueOf(uri.getScheme()).toLowerCase();
+    URI uri;
+    try {
+      uri = new URI(url.get());
+    } catch (URISyntaxException e) {
+      throw new InvalidSetting(URL, "must be tcp://host:port or ssl://host:port, not " + url.get());
+    }
+    String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
     boolean ssl = scheme.equals("ssl") || scheme.equals("mqtts");
     if (!ssl && !scheme.equals("tcp") && !scheme.equals("mqtt")) {
-      throw new IllegalArgumentException(URL + " must be tcp://host:port or ssl://host:port, not " + url.get());
+      throw new InvalidSetting(URL, "must be tcp://host:port or ssl://host:port, not " + url.get());
     }
-    String mode = c.string("mqtt.upstream.shared-subscription", "auto").trim().toLowerCase();
-    if (!mode.equals("auto") && !mode.equals("true") && !mode.equals("false")) {
-      throw new IllegalArgumentException("mqtt.upstream.shared-subscription must be auto, true or false, not " + mode);
+    String mode = c.choice("mqtt.upstream.shared-subscription", List.of("auto", "true", "false"));
+    int qos = c.nonNegativeInt("mqtt.upstream.qos");
+    if (qos > 1) {
+      throw new InvalidSetting("mqtt.upstream.qos", "must be 0 or 1, not " + qos);
     }
-    int qos = c.has("mqtt.upstream.qos") ? c.integer("mqtt.upstream.qos") : 1;
-    if (qos < 0 || qos > 1) {
-      throw new IllegalArgumentException("mqtt.upstream.qos must be 0 or 1, not " + qos);
-    }
-    String clientId = c.optString("mqtt.upstream.client-id").filter(s -> !s.isBlank())
-        .orElse("gridline-upstream-" + c.string("cluster.name", "gridline"));
+    // empty = gridline-upstream-<cluster.name>, as the file says
+    String clientId = c.optString("mqtt.upstream.client-id")
+        .orElse("gridline-upstream-" + c.string("cluster.name"));
     boolean shared = mode.equals("true");
     Optional<String> trustPath = c.optString(TRUST_PATH);
     Optional<String> certPath = c.optString(CERT_PATH);
     Optional<String> keyPath = c.optString(KEY_PATH);
     if (certPath.isPresent() != keyPath.isPresent()) {
-      throw new IllegalArgumentException(CERT_PATH + " and " + KEY_PATH + " go together: set both or neither");
+      throw new InvalidSetting(certPath.isPresent() ? KEY_PATH : CERT_PATH,
+          CERT_PATH + " and " + KEY_PATH + " go together: set both or neither");
     }
     if (!ssl && (trustPath.isPresent() || certPath.isPresent())) {
-      throw new IllegalArgumentException("mqtt.upstream.tls.* is set but " + URL + " is not ssl://host:port: the link "
-          + "would not be encrypted");
+      throw new InvalidSetting(trustPath.isPresent() ? TRUST_PATH : CERT_PATH, "is set but " + URL
+          + " is not ssl://host:port: the link would not be encrypted");
     }
+    Optional<String> username = c.optString("mqtt.upstream.username");
+    Optional<String> password = c.optString("mqtt.upstream.password");
     return Optional.of(new UpstreamSettings(url.get(), uri.getHost(),
         uri.getPort() > 0 ? uri.getPort() : (ssl ? 8883 : 1883), ssl,
         // shared-subscription members are distinct sessions: one client id per node
         shared ? clientId + "-" + c.nodeId() : clientId,
-        c.optString("mqtt.upstream.username").filter(s -> !s.isBlank()),
-        c.optString("mqtt.upstream.password").filter(s -> !s.isBlank()),
-        qos, shared, maxPayloadBytes, tenants(c), trustPath, certPath, keyPath));
+        username, password, qos, shared, maxPayloadBytes, tenants(c), trustPath, certPath, keyPath));
   }
 
   /** Required in upstream mode: without it any device of any tenant could be spoken for by the site broker. */
@@ -83,11 +95,11 @@ record UpstreamSettings(String url, String host, int port, boolean ssl, String c
       try {
         tenants.add(UUID.fromString(t).toString());
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(TENANTS + " must be a comma list of tenant UUIDs; " + t + " is not one");
+        throw new InvalidSetting(TENANTS, "must be a comma list of tenant UUIDs; " + t + " is not one");
       }
     }
     if (tenants.isEmpty()) {
-      throw new IllegalArgumentException(TENANTS + " is required with " + URL + ": list the tenants whose devices "
+      throw new InvalidSetting(TENANTS, "is required with " + URL + ": list the tenants whose devices "
           + "publish through that broker (anyone who can publish there speaks for their devices)");
     }
     return Set.copyOf(tenants);

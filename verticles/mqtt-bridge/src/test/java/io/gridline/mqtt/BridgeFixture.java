@@ -1,12 +1,10 @@
 package io.gridline.mqtt;
 
-import io.gridline.devservices.TestStores;
 import io.gridline.runtime.PgUrl;
 import io.gridline.runtime.Tokens;
-import io.gridline.sql.Migrations;
-import io.vertx.core.DeploymentOptions;
+import io.gridline.testkit.VerticleFixture;
+import io.gridline.testkit.Waits;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
@@ -28,79 +26,39 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * A migrated fresh database with a tenant, real Kafka, and the bridge deployed on port 0 with the flat config the node
- * would hand it. Calls block the test thread until the answer arrives.
+ * The kit's verticle fixture for the bridge (a migrated fresh database, real Redis and Kafka, the topics, the node's
+ * config) with a tenant, listeners on port 0 and limits a test run does not hit; plus devices and their credentials.
+ * Calls block the test thread until the answer arrives.
  */
-final class BridgeFixture {
-  final Vertx vertx = Vertx.vertx();
-  final String pgUrl = TestStores.pgUrl();
+final class BridgeFixture extends VerticleFixture<MqttBridgeVerticle> {
   final Pool db;
   final UUID tenantId = UUID.randomUUID();
-  private final List<String> deployments = new ArrayList<>();
 
   BridgeFixture() {
-    PgUrl pg = PgUrl.parse(pgUrl);
-    Migrations.migrate(pg.jdbcUrl(), pg.user(), pg.password());
-    db = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(pg.connectOptions()).using(vertx).build();
+    super(setup(MqttBridgeVerticle.SPEC)
+        .with("pg.pool-size", 4)
+        .with("mqtt.host", "127.0.0.1")
+        .with("mqtt.port", 0)
+        .with("mqtt.tls-port", 0)
+        .with("mqtt.max-connections", 100)
+        .with("mqtt.max-payload-bytes", 1024)
+        .with("mqtt.max-publish-rate", 1000)
+        // every test device connects from 127.0.0.1
+        .with("mqtt.connect-rate-per-address", 1000));
+    db = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(PgUrl.parse(pgUrl).connectOptions())
+        .using(vertx).build();
     await(db.preparedQuery("INSERT INTO tenants (id, name, max_devices) VALUES ($1, 'test', 100)")
         .execute(Tuple.of(tenantId)));
   }
 
+  /** The config with another broker (a private one the test stops); the node's topics are made there on deploy. */
   JsonObject config(String kafkaBootstrap) {
-    return new JsonObject()
-        .put("node.id", "test-node")
-        .put("pg.url", pgUrl)
-        .put("pg.pool-size", 4)
-        .put("redis.url", TestStores.redisUrl())
-        .put("kafka.bootstrap-servers", kafkaBootstrap)
-        .put("mqtt.host", "127.0.0.1")
-        .put("mqtt.port", 0)
-        .put("mqtt.tls-port", 0)
-        .put("mqtt.require-auth", true)
-        .put("mqtt.max-connections", 100)
-        .put("mqtt.max-payload-bytes", 1024)
-        .put("mqtt.max-publish-rate", 1000)
-        // every test device connects from 127.0.0.1
-        .put("mqtt.connect-rate-per-address", 1000)
-        .put("mqtt.status-interval-ms", 30_000);
-  }
-
-  JsonObject config() {
-    return config(TestStores.kafkaBootstrap());
-  }
-
-  /** What the node does at start: create the topics (auto-created ones race with the first produce). */
-  static void createTopics(String bootstrap) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
-      var wanted = io.gridline.contracts.Topics.ALL.stream()
-          .map(t -> new org.apache.kafka.clients.admin.NewTopic(t, 6, (short) 1)).toList();
-      admin.createTopics(wanted).values().values().forEach(f -> {
-        try {
-          f.get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-            throw new IllegalStateException("could not create topics", e);
-          }
-        }
-      });
-    }
-  }
-
-  MqttBridgeVerticle deploy(JsonObject config) {
-    createTopics(config.getString("kafka.bootstrap-servers"));
-    MqttBridgeVerticle v = new MqttBridgeVerticle();
-    deployments.add(await(vertx.deployVerticle(v, new DeploymentOptions().setConfig(config))));
-    return v;
+    return config().put("kafka.bootstrap-servers", kafkaBootstrap);
   }
 
   /** Deploys like {@link #deploy} and returns the deployment id (to undeploy that one instance). */
   String deployId(JsonObject config) {
-    createTopics(config.getString("kafka.bootstrap-servers"));
-    String id = await(vertx.deployVerticle(new MqttBridgeVerticle(), new DeploymentOptions().setConfig(config)));
-    deployments.add(id);
-    return id;
+    return deployInstances(config, 1);
   }
 
   /** A registered mqtt device with a random MAC. */
@@ -202,24 +160,15 @@ final class BridgeFixture {
     return rows.size() == 0 ? null : rows.iterator().next();
   }
 
-  void close() {
-    for (String id : deployments) {
-      try {
-        await(vertx.undeploy(id));
-      } catch (RuntimeException | AssertionError ignored) {
-        // already gone
-      }
-    }
+  @Override
+  public void close() {
+    undeployAll();
     await(db.close());
-    await(vertx.close());
+    super.close();
   }
 
   static <T> T await(Future<T> future) {
-    try {
-      return future.await(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("no answer within 30 s", e);
-    }
+    return Waits.await(future);
   }
 
   // ---- Kafka

@@ -10,7 +10,7 @@ import io.gridline.contracts.mqtt.CommandResult.Outcome;
 import io.gridline.contracts.mqtt.DeviceCommand;
 import io.gridline.contracts.mqtt.MqttOwnership;
 import io.gridline.contracts.node.NodeAddresses;
-import io.gridline.devservices.TestStores;
+import io.gridline.testkit.TestStores;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gridline.contracts.Topics;
 import io.gridline.contracts.registry.DeviceChanged;
-import io.gridline.devservices.TestStores;
 import io.gridline.runtime.DeviceCertificateAuthority;
+import io.gridline.testkit.TestStores;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.nio.file.Files;
 import java.nio.file.Path;

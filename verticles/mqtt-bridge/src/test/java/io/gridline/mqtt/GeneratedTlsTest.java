@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gridline.contracts.Topics;
-import io.gridline.devservices.TestStores;
 import io.gridline.runtime.DeviceCertificateAuthority;
+import io.gridline.testkit.TestStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;

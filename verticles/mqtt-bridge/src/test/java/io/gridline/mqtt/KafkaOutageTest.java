@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gridline.contracts.Topics;
 import io.gridline.devservices.EmbeddedKafka;
-import io.gridline.devservices.TestStores;
 import io.gridline.runtime.Readiness;
+import io.gridline.testkit.TestStores;
 import io.vertx.ext.healthchecks.CheckResult;
 import java.time.Duration;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;

@@ -1,8 +1,8 @@
 package io.gridline.mqtt;
 
 import io.gridline.devservices.FreePorts;
-import io.gridline.devservices.RequiredTools;
 import io.gridline.runtime.DeviceCertificateAuthority;
+import io.gridline.testkit.RequiredTools;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gridline.contracts.Topics;
-import io.gridline.devservices.TestStores;
+import io.gridline.testkit.TestStores;
 import java.io.DataInputStream;
 import java.io.OutputStream;
 import java.net.Socket;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gridline.contracts.Topics;
-import io.gridline.devservices.TestStores;
+import io.gridline.testkit.TestStores;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gridline.contracts.Topics;
 import io.gridline.devservices.EmbeddedKafka;
-import io.gridline.devservices.TestStores;
 import io.gridline.runtime.GridlineConfig;
 import io.gridline.runtime.StoreClients;
+import io.gridline.testkit.TestStores;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -130,7 +130,7 @@ class UpstreamBridgeTest {
   @Test
   void withoutTheTenantsListTheBridgeDoesNotStartAndNamesTheKey() {
     JsonObject config = config();
-    config.remove("mqtt.upstream.tenants");
+    config.put("mqtt.upstream.tenants", ""); // unset, as in the declared file
     Throwable err = org.junit.jupiter.api.Assertions.assertThrows(Throwable.class, () -> fixture.deploy(config));
     String messages = "";
     for (Throwable t = err; t != null; t = t.getCause()) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gridline.runtime.GridlineConfig;
+import io.gridline.testkit.TestConfig;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,13 +17,13 @@ class UpstreamSettingsTest {
     if (!c.containsKey("mqtt.upstream.tenants")) {
       c.put("mqtt.upstream.tenants", TENANT);
     }
-    return UpstreamSettings.from(GridlineConfig.of(c.put("node.id", "n1")), 1024).orElseThrow();
+    return UpstreamSettings.from(TestConfig.of(c.put("node.id", "n1")), 1024).orElseThrow();
   }
 
   @Test
   void anEmptyUrlTurnsTheModeOff() {
-    assertTrue(UpstreamSettings.from(GridlineConfig.of(new JsonObject().put("mqtt.upstream.url", "")), 1024).isEmpty());
-    assertTrue(UpstreamSettings.from(GridlineConfig.of(new JsonObject()), 1024).isEmpty());
+    assertTrue(UpstreamSettings.from(TestConfig.of(new JsonObject().put("mqtt.upstream.url", "")), 1024).isEmpty());
+    assertTrue(UpstreamSettings.from(TestConfig.of(new JsonObject()), 1024).isEmpty());
   }
 
   @Test

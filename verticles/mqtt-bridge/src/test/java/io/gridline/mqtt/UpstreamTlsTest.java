@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gridline.contracts.Topics;
-import io.gridline.devservices.TestStores;
 import io.gridline.runtime.DeviceCertificateAuthority;
+import io.gridline.testkit.TestStores;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;

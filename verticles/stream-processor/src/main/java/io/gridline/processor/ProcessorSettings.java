@@ -4,17 +4,19 @@ import io.gridline.runtime.GridlineConfig;
 import java.time.Duration;
 
 /** The stream-processor's config keys (declared with defaults in {@code config/gridline.yaml}). */
-record ProcessorSettings(int maxInFlight, long eventsPerDeviceIntervalMs, int dlqMaxRowsPerTenant,
+record ProcessorSettings(int maxInFlight, long eventsPerDeviceIntervalMs, long cacheTtlSeconds, int dlqMaxRowsPerTenant,
     Duration dlqMaxAge, long modelsRefreshMs, long commitIntervalMs, int maxAttempts) {
 
+  /** @throws io.gridline.runtime.InvalidSetting naming the key of a value that cannot work */
   static ProcessorSettings from(GridlineConfig c) {
     return new ProcessorSettings(
-        c.has("processor.max-in-flight") ? c.integer("processor.max-in-flight") : 2000,
-        c.has("processor.events-per-device-interval-ms") ? c.longValue("processor.events-per-device-interval-ms") : 60_000,
-        c.has("processor.dlq-max-rows-per-tenant") ? c.integer("processor.dlq-max-rows-per-tenant") : 1000,
-        Duration.parse(c.string("processor.dlq-max-age", "P7D")),
-        c.has("processor.models-refresh-ms") ? c.longValue("processor.models-refresh-ms") : 60_000,
-        c.has("processor.commit-interval-ms") ? c.longValue("processor.commit-interval-ms") : 1_000,
-        c.has("processor.max-attempts") ? c.integer("processor.max-attempts") : 10);
+        c.positiveInt("processor.max-in-flight"),
+        c.nonNegativeLong("processor.events-per-device-interval-ms"), // 0 = an event for every message
+        c.positiveLong(io.gridline.runtime.device.DeviceDirectory.TTL_KEY), // the device directory's, in every verticle
+        c.positiveInt("processor.dlq-max-rows-per-tenant"),
+        c.duration("processor.dlq-max-age"),
+        c.positiveLong("processor.models-refresh-ms"),
+        c.positiveLong("processor.commit-interval-ms"),
+        c.positiveInt("processor.max-attempts"));
   }
 }

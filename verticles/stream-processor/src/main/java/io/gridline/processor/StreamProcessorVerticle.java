@@ -58,7 +58,8 @@ public final class StreamProcessorVerticle extends VerticleBase {
 
     SensorModelCatalog models = new SensorModelCatalog(pool);
     DatapointIndex datapoints = new DatapointIndex(pool);
-    devices = DeviceDirectory.create(vertx, pool, RedisAPI.api(redis), DeviceDirectory.ttl(config));
+    devices = DeviceDirectory.create(vertx, pool, RedisAPI.api(redis),
+        java.time.Duration.ofSeconds(settings.cacheTtlSeconds()));
     listeners.add(vertx.eventBus().consumer(TelemetryAddresses.SENSOR_MODEL_CHANGED, m -> models.reload()));
 
     return Future.all(models.reload(), datapoints.preload(), devices.listenForChanges())

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.gridline.codecs.Rfc3339;
 import io.gridline.contracts.Topics;
-import io.gridline.devservices.Waits;
+import io.gridline.testkit.Waits;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;

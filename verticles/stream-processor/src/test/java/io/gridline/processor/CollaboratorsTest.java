@@ -1,6 +1,6 @@
 package io.gridline.processor;
 
-import static io.gridline.devservices.Waits.await;
+import static io.gridline.testkit.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.gridline.contracts.telemetry.TelemetryRejected;

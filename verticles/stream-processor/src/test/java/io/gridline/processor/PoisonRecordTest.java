@@ -1,6 +1,6 @@
 package io.gridline.processor;
 
-import static io.gridline.devservices.Waits.await;
+import static io.gridline.testkit.Waits.await;
 import static io.gridline.processor.ProcessorFixture.payload;
 import static io.gridline.processor.ProcessorFixture.randomMac;
 import static io.gridline.processor.ProcessorFixture.topic;
@@ -12,7 +12,7 @@ import io.gridline.codecs.Codecs;
 import io.gridline.contracts.ParkedHeaders;
 import io.gridline.contracts.Topics;
 import io.gridline.contracts.telemetry.TelemetryRejected.Reasons;
-import io.gridline.devservices.Waits;
+import io.gridline.testkit.Waits;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;

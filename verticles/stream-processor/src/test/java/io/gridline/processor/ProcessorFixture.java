@@ -1,12 +1,9 @@
 package io.gridline.processor;
 
 import io.gridline.contracts.Topics;
-import io.gridline.devservices.TestStores;
-import io.gridline.devservices.Waits;
 import io.gridline.runtime.PgUrl;
-import io.gridline.sql.Migrations;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Vertx;
+import io.gridline.testkit.VerticleFixture;
+import io.gridline.testkit.Waits;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
@@ -27,7 +24,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -40,36 +36,31 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Real stores, a migrated fresh database, the Kafka topics, a plain producer for raw records, a plain consumer
- * collecting every output record, and the verticle deployed with the flat config the node would hand it.
+ * The kit's verticle fixture for the processor (real stores, a migrated fresh database, the topics with
+ * {@value #PARTITIONS} partitions each, the node's config), plus a plain producer for raw records and a plain consumer
+ * collecting every output record.
  */
-final class ProcessorFixture implements AutoCloseable {
+final class ProcessorFixture extends VerticleFixture<StreamProcessorVerticle> {
   static final int PARTITIONS = 3;
   static final long EVENT_INTERVAL_MS = 1_500;
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  final Vertx vertx = Vertx.vertx();
-  final String pgUrl;
-  final String redisUrl = TestStores.redisUrl();
-  final String kafka = TestStores.kafkaBootstrap();
+  final String kafka = kafkaBootstrap;
   final Pool db;
   final KafkaProducer<String, byte[]> producer;
   final List<ConsumerRecord<String, byte[]>> outputs = new CopyOnWriteArrayList<>();
   private final Thread collector;
   private volatile boolean closing;
-  private String deployment;
 
-  ProcessorFixture() throws Exception {
-    pgUrl = TestStores.pgUrl();
-    PgUrl pg = PgUrl.parse(pgUrl);
-    Migrations.migrate(pg.jdbcUrl(), pg.user(), pg.password());
-    db = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(pg.connectOptions()).using(vertx).build();
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
-      var existing = admin.listTopics().names().get(20, TimeUnit.SECONDS);
-      List<NewTopic> missing = Topics.ALL.stream().filter(t -> !existing.contains(t))
-          .map(t -> new NewTopic(t, PARTITIONS, (short) 1)).toList();
-      admin.createTopics(missing).all().get(20, TimeUnit.SECONDS);
-    }
+  ProcessorFixture() {
+    super(setup(StreamProcessorVerticle.SPEC)
+        // few partitions: the output collector reads every one of them
+        .with("kafka.partitions", PARTITIONS)
+        .with("processor.max-in-flight", 50)
+        .with("processor.events-per-device-interval-ms", EVENT_INTERVAL_MS)
+        .with("processor.commit-interval-ms", 200));
+    db = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(PgUrl.parse(pgUrl).connectOptions())
+        .using(vertx).build();
     Properties p = new Properties();
     p.put("bootstrap.servers", kafka);
     p.put("acks", "all");
@@ -81,30 +72,8 @@ final class ProcessorFixture implements AutoCloseable {
     collector.start();
   }
 
-  JsonObject config() {
-    return new JsonObject()
-        .put("node.id", "test-node")
-        .put("pg.url", pgUrl)
-        .put("pg.pool-size", 8)
-        .put("redis.url", redisUrl)
-        .put("kafka.bootstrap-servers", kafka)
-        .put("processor.max-in-flight", 50)
-        .put("processor.events-per-device-interval-ms", EVENT_INTERVAL_MS)
-        .put("processor.cache-ttl-seconds", 300)
-        .put("processor.dlq-max-rows-per-tenant", 1000)
-        .put("processor.dlq-max-age", "P7D")
-        .put("processor.models-refresh-ms", 60_000)
-        .put("processor.commit-interval-ms", 200)
-        .put("processor.max-attempts", 10);
-  }
-
   void deploy() {
     deploy(config());
-  }
-
-  void deploy(JsonObject config) {
-    deployment = Waits.await(vertx.deployVerticle(new StreamProcessorVerticle(),
-        new DeploymentOptions().setConfig(config)));
   }
 
   /** The offset the processor's consumer group committed on the record's partition (-1 when none). */
@@ -120,10 +89,7 @@ final class ProcessorFixture implements AutoCloseable {
   }
 
   void undeploy() {
-    if (deployment != null) {
-      Waits.await(vertx.undeploy(deployment));
-      deployment = null;
-    }
+    undeployAll();
   }
 
   // ---- registry
@@ -236,12 +202,16 @@ final class ProcessorFixture implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    undeploy();
+  public void close() {
+    undeployAll();
     closing = true;
-    collector.join(5_000);
+    try {
+      collector.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     producer.close();
     Waits.await(db.close());
-    Waits.await(vertx.close());
+    super.close();
   }
 }

@@ -1,6 +1,6 @@
 package io.gridline.processor;
 
-import static io.gridline.devservices.Waits.await;
+import static io.gridline.testkit.Waits.await;
 import static io.gridline.processor.ProcessorFixture.payload;
 import static io.gridline.processor.ProcessorFixture.randomMac;
 import static io.gridline.processor.ProcessorFixture.topic;
@@ -16,9 +16,9 @@ import io.gridline.contracts.registry.DeviceChanged;
 import io.gridline.contracts.registry.RegistryAddresses;
 import io.gridline.contracts.registry.RegistryCacheKeys;
 import io.gridline.contracts.telemetry.TelemetryRejected.Reasons;
-import io.gridline.devservices.Waits;
 import io.gridline.runtime.Readiness;
 import io.gridline.runtime.device.EventIds;
+import io.gridline.testkit.Waits;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.gridline.contracts.Topics;
 import io.gridline.contracts.telemetry.DecodedTelemetry;
-import io.gridline.devservices.Waits;
 import io.gridline.runtime.GridlineConfig;
 import io.gridline.runtime.KafkaClients;
+import io.gridline.testkit.Waits;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.common.TopicPartition;

@@ -7,7 +7,7 @@ import io.gridline.contracts.ParkedHeaders;
 import io.gridline.contracts.Topics;
 import io.gridline.contracts.telemetry.DecodedTelemetry;
 import io.gridline.contracts.telemetry.DecodedTelemetry.Value;
-import io.gridline.devservices.Waits;
+import io.gridline.testkit.Waits;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;

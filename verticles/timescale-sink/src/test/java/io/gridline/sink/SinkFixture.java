@@ -4,14 +4,8 @@ import io.gridline.codecs.KafkaCodecs;
 import io.gridline.codecs.KafkaJsonCodec;
 import io.gridline.contracts.Topics;
 import io.gridline.contracts.telemetry.DecodedTelemetry;
-import io.gridline.devservices.EmbeddedKafka;
-import io.gridline.devservices.TestStores;
-import io.gridline.devservices.Waits;
-import io.gridline.runtime.PgUrl;
-import io.gridline.sql.Migrations;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
+import io.gridline.testkit.TestStores;
+import io.gridline.testkit.VerticleFixture;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,7 +17,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,33 +25,26 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * A private Kafka broker (the consumer group's offsets belong to one test), a migrated database, a plain Kafka
- * producer, and the sink deployed with the flat config the node would hand it. Blocks the test thread, never Vert.x.
+ * The kit's verticle fixture for the sink on a private Kafka broker (the consumer group's offsets belong to one test),
+ * with both schemas migrated and the node's config, plus a plain Kafka producer. Blocks the test thread, never Vert.x.
  */
-final class SinkFixture implements AutoCloseable {
+final class SinkFixture extends VerticleFixture<TimescaleSinkVerticle> {
   static final int PARTITIONS = 3;
-  final Vertx vertx = Vertx.vertx();
-  final EmbeddedKafka kafka = TestStores.ownKafka();
-  final String pgUrl;
-  final String sinkPgUrl;
+  final String sinkPgUrl = timeseriesUrl;
   final KafkaProducer<String, byte[]> producer;
   final Admin admin;
-  private String deployment;
 
   SinkFixture(String pgUrl, String sinkPgUrl) {
-    this.pgUrl = pgUrl;
-    this.sinkPgUrl = sinkPgUrl;
-    migrate(pgUrl, Migrations::migrate);
-    migrate(sinkPgUrl, Migrations::migrateTimeseries);
+    super(setup(TimescaleSinkVerticle.SPEC).database(pgUrl).timeseries(sinkPgUrl).ownKafka()
+        .with("kafka.partitions", PARTITIONS)
+        .with("pg.pool-size", 4)
+        .with("sink.batch-size", 500)
+        .with("sink.linger-ms", 20)
+        .with("sink.retry-backoff-ms", 50)
+        .with("sink.max-retry-backoff-ms", 400));
     Properties p = new Properties();
-    p.put("bootstrap.servers", kafka.bootstrapServers());
+    p.put("bootstrap.servers", kafkaBootstrap);
     admin = Admin.create(p);
-    try {
-      admin.createTopics(List.of(new NewTopic(Topics.TELEMETRY_DECODED, PARTITIONS, (short) 1),
-          new NewTopic(Topics.TELEMETRY_PARKED, 1, (short) 1))).all().get(20, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
     p.put("acks", "all");
     p.put("linger.ms", "5");
     producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
@@ -70,47 +56,17 @@ final class SinkFixture implements AutoCloseable {
     return new SinkFixture(url, url);
   }
 
-  private interface Migration {
-    int apply(String jdbcUrl, String user, String password);
-  }
-
-  private static void migrate(String url, Migration m) {
-    PgUrl pg = PgUrl.parse(url);
-    m.apply(pg.jdbcUrl(), pg.user(), pg.password());
-  }
-
-  JsonObject config() {
-    return new JsonObject()
-        .put("node.id", "test-node")
-        .put("kafka.bootstrap-servers", kafka.bootstrapServers())
-        .put("pg.url", pgUrl)
-        .put("pg.pool-size", 4)
-        .put("sink.pg-url", sinkPgUrl)
-        .put("sink.batch-size", 500)
-        .put("sink.linger-ms", 20)
-        .put("sink.retention", "")
-        .put("sink.retry-backoff-ms", 50)
-        .put("sink.max-retry-backoff-ms", 400);
-  }
-
   void deploy() {
     deploy(config());
   }
 
-  void deploy(JsonObject config) {
-    deployment = Waits.await(vertx.deployVerticle(new TimescaleSinkVerticle(),
-        new DeploymentOptions().setConfig(config)));
-  }
-
   /** {@code --instances timescale-sink=n}: n instances, one Kafka consumer each in the same group. */
   void deployInstances(int n) {
-    deployment = Waits.await(vertx.deployVerticle(TimescaleSinkVerticle::new,
-        new DeploymentOptions().setConfig(config()).setInstances(n)));
+    deployInstances(config(), n);
   }
 
   void undeploy() {
-    Waits.await(vertx.undeploy(deployment));
-    deployment = null;
+    undeployAll();
   }
 
   // ---- Kafka
@@ -140,19 +96,20 @@ final class SinkFixture implements AutoCloseable {
     }
   }
 
-  /** Every record parked so far on gridline.telemetry.parked, read from the beginning. */
+  /** Every record parked so far on gridline.telemetry.parked (all its partitions), read from the beginning. */
   List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> parked() {
     Properties p = new Properties();
-    p.put("bootstrap.servers", kafka.bootstrapServers());
+    p.put("bootstrap.servers", kafkaBootstrap);
     List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> out = new java.util.ArrayList<>();
     try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(p,
         new org.apache.kafka.common.serialization.StringDeserializer(),
         new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-      TopicPartition tp = new TopicPartition(Topics.TELEMETRY_PARKED, 0);
-      consumer.assign(List.of(tp));
-      consumer.seekToBeginning(List.of(tp));
-      long end = consumer.endOffsets(List.of(tp)).get(tp);
-      while (consumer.position(tp) < end) {
+      List<TopicPartition> tps = consumer.partitionsFor(Topics.TELEMETRY_PARKED).stream()
+          .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+      consumer.assign(tps);
+      consumer.seekToBeginning(tps);
+      Map<TopicPartition, Long> end = consumer.endOffsets(tps);
+      while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
         consumer.poll(java.time.Duration.ofMillis(200)).forEach(out::add);
       }
     }
@@ -192,7 +149,6 @@ final class SinkFixture implements AutoCloseable {
   public void close() {
     producer.close();
     admin.close();
-    Waits.await(vertx.close());
-    kafka.close();
+    super.close();
   }
 }

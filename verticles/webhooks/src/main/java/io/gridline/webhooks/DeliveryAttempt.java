@@ -83,12 +83,12 @@ final class DeliveryAttempt {
   private final WebhookSender sender;
   private final DeliveryStore store;
   private final LeaseKeeper leases;
-  private final WebhookSettings settings;
+  private final WebhooksSettings settings;
   private final Backoff backoff;
   private final WebhookMetrics metrics;
 
   DeliveryAttempt(TargetCheck targets, SecretBox secrets, WebhookSender sender, DeliveryStore store,
-      LeaseKeeper leases, WebhookSettings settings, WebhookMetrics metrics) {
+      LeaseKeeper leases, WebhooksSettings settings, WebhookMetrics metrics) {
     this.targets = targets;
     this.secrets = secrets;
     this.sender = sender;

@@ -66,7 +66,7 @@ final class DeliveryScheduler {
   private Promise<Void> drained;
 
   DeliveryScheduler(Vertx vertx, DeliveryStore store, DeliveryAttempt attempt, LeaseKeeper leases, EndpointGate gate,
-      WebhookTargets targets, WebhookSettings settings) {
+      WebhookTargets targets, WebhooksSettings settings) {
     this.vertx = vertx;
     this.store = store;
     this.attempt = attempt;

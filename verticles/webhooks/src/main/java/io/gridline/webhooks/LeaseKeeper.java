@@ -31,7 +31,7 @@ final class LeaseKeeper {
   private long timer = -1;
   private boolean renewing;
 
-  LeaseKeeper(Vertx vertx, DeliveryStore store, WebhookSettings settings) {
+  LeaseKeeper(Vertx vertx, DeliveryStore store, WebhooksSettings settings) {
     this.vertx = vertx;
     this.store = store;
     this.leaseMs = settings.leaseMs();

@@ -47,7 +47,7 @@ public final class WebhooksVerticle extends VerticleBase {
   private final int instance = INSTANCES.incrementAndGet();
   private final String readinessCheck = "verticle.webhooks.events-" + instance;
   private final WebhookTargets.Resolver resolver;
-  private WebhookSettings settings;
+  private WebhooksSettings settings;
   private Pool pool;
   private EventFeed feed;
   private KafkaProducer<String, Buffer> parkedProducer;
@@ -72,7 +72,7 @@ public final class WebhooksVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     GridlineConfig config = GridlineConfig.of(config());
-    settings = WebhookSettings.from(config);
+    settings = WebhooksSettings.from(config);
     SecretBox secrets = SecretBox.fromBase64(config.string("secrets.encryption-key"));
     WebhookTargets targets = WebhookTargets.fromConfig(config, resolver);
     MeterRegistry meters = Meters.registry();

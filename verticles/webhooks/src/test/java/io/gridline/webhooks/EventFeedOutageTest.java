@@ -1,14 +1,14 @@
 package io.gridline.webhooks;
 
-import static io.gridline.devservices.Waits.await;
-import static io.gridline.devservices.Waits.sleep;
-import static io.gridline.devservices.Waits.until;
+import static io.gridline.testkit.Waits.await;
+import static io.gridline.testkit.Waits.sleep;
+import static io.gridline.testkit.Waits.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gridline.devservices.EmbeddedPg;
-import io.gridline.devservices.TestStores;
 import io.gridline.runtime.Readiness;
+import io.gridline.testkit.TestStores;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 

@@ -5,13 +5,10 @@ import io.gridline.codecs.KafkaCodecs;
 import io.gridline.codecs.KafkaJsonCodec;
 import io.gridline.contracts.Topics;
 import io.gridline.contracts.events.DeviceEvent;
-import io.gridline.devservices.EmbeddedKafka;
-import io.gridline.devservices.TestStores;
-import io.gridline.devservices.Waits;
-import io.gridline.runtime.PgUrl;
 import io.gridline.runtime.SecretBox;
-import io.gridline.sql.Migrations;
-import io.vertx.core.DeploymentOptions;
+import io.gridline.testkit.TestStores;
+import io.gridline.testkit.VerticleFixture;
+import io.gridline.testkit.Waits;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -30,9 +27,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -46,19 +41,17 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * A private Kafka broker, a migrated database, a plain Kafka producer, receivers on their own Vert.x, and the webhooks
- * verticle deployed with the flat config the node would hand it. Blocks the test thread, never Vert.x.
+ * The kit's verticle fixture for webhooks on a private Kafka broker (a migrated database, the topics, the node's config
+ * with fast retries), plus a plain Kafka producer and receivers on their own Vert.x. Blocks the test thread, never
+ * Vert.x.
  */
-final class WebhooksFixture implements AutoCloseable {
-  final Vertx vertx = Vertx.vertx();
+final class WebhooksFixture extends VerticleFixture<WebhooksVerticle> {
+  static final int PARTITIONS = 3;
   final Vertx receivers = Vertx.vertx();
-  final EmbeddedKafka kafka = TestStores.ownKafka();
-  final String pgUrl;
-  final String key = SecretBox.generateKey();
-  final SecretBox box = SecretBox.fromBase64(key);
+  final String key;
+  final SecretBox box;
   final KafkaProducer<String, byte[]> producer;
   final Admin admin;
-  private String deployment;
 
   /** On a fresh database of the shared test PostgreSQL. */
   WebhooksFixture() {
@@ -67,66 +60,37 @@ final class WebhooksFixture implements AutoCloseable {
 
   /** On the database at {@code pgUrl} (e.g. a private PostgreSQL that the test stops and starts). */
   WebhooksFixture(String pgUrl) {
-    this.pgUrl = pgUrl;
+    this(pgUrl, SecretBox.generateKey());
+  }
+
+  private WebhooksFixture(String pgUrl, String key) {
+    super(setup(WebhooksVerticle.SPEC).database(pgUrl).ownKafka()
+        .with("kafka.partitions", PARTITIONS)
+        .with("pg.pool-size", 6)
+        .with("secrets.encryption-key", key)
+        .with("webhooks.allow-http", true)
+        .with("webhooks.allow-private-targets", true)
+        .with("webhooks.timeout-ms", 1000)
+        .with("webhooks.dns-timeout-ms", 1000)
+        .with("webhooks.backoff-base", "PT0.05S")
+        .with("webhooks.backoff-max", "PT0.2S")
+        .with("webhooks.max-age", "PT1H")
+        .with("webhooks.poll-interval-ms", 50)
+        .with("webhooks.circuit-failure-threshold", 50)
+        .with("webhooks.circuit-open-ms", 1000));
+    this.key = key;
+    this.box = SecretBox.fromBase64(key);
     Codecs.registerAll(vertx);
-    PgUrl pg = PgUrl.parse(pgUrl);
-    Migrations.migrate(pg.jdbcUrl(), pg.user(), pg.password());
     Properties p = new Properties();
-    p.put("bootstrap.servers", kafka.bootstrapServers());
+    p.put("bootstrap.servers", kafkaBootstrap);
     admin = Admin.create(p);
-    try {
-      admin.createTopics(List.of(new NewTopic(Topics.EVENTS, 3, (short) 1), new NewTopic(Topics.EVENTS_PARKED, 1,
-          (short) 1))).all().get(20, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
     p.put("acks", "all");
     p.put("linger.ms", "1");
     producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
 
-  JsonObject config() {
-    return new JsonObject()
-        .put("node.id", "test-node")
-        .put("kafka.bootstrap-servers", kafka.bootstrapServers())
-        .put("pg.url", pgUrl)
-        .put("pg.pool-size", 6)
-        .put("secrets.encryption-key", key)
-        .put("webhooks.allow-http", true)
-        .put("webhooks.allow-private-targets", true)
-        .put("webhooks.timeout-ms", 1000)
-        .put("webhooks.dns-timeout-ms", 1000)
-        .put("webhooks.backoff-base", "PT0.05S")
-        .put("webhooks.backoff-max", "PT0.2S")
-        .put("webhooks.max-attempts", 10)
-        .put("webhooks.max-age", "PT1H")
-        .put("webhooks.disable-after", 20)
-        .put("webhooks.max-concurrency-per-endpoint", 4)
-        .put("webhooks.concurrency", 64)
-        .put("webhooks.poll-interval-ms", 50)
-        .put("webhooks.circuit-failure-threshold", 50)
-        .put("webhooks.circuit-open-ms", 1000);
-  }
-
-  void deploy(JsonObject config) {
-    deployment = Waits.await(vertx.deployVerticle(new WebhooksVerticle(), new DeploymentOptions().setConfig(config)));
-  }
-
-  /** {@code --instances webhooks=n}: n instances, one Kafka consumer and one set of delivery workers each. */
-  void deployInstances(JsonObject config, int n) {
-    deployInstances(config, n, WebhooksVerticle::new);
-  }
-
-  /** As {@link #deployInstances(JsonObject, int)}, each instance made by {@code verticle} (e.g. with a slow DNS). */
-  void deployInstances(JsonObject config, int n, Supplier<WebhooksVerticle> verticle) {
-    deployment = Waits.await(vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config).setInstances(n)));
-  }
-
   void undeploy() {
-    if (deployment != null) {
-      Waits.await(vertx.undeploy(deployment));
-      deployment = null;
-    }
+    undeployAll();
   }
 
   // ---- Kafka
@@ -161,18 +125,19 @@ final class WebhooksFixture implements AutoCloseable {
     return r;
   }
 
-  /** Everything on {@code gridline.events.parked} so far, read from the beginning by a fresh consumer. */
+  /** Everything on {@code gridline.events.parked} so far (all its partitions), read from the beginning. */
   List<ConsumerRecord<String, byte[]>> parked() {
     Properties p = new Properties();
-    p.put("bootstrap.servers", kafka.bootstrapServers());
+    p.put("bootstrap.servers", kafkaBootstrap);
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
         new ByteArrayDeserializer())) {
-      TopicPartition tp = new TopicPartition(Topics.EVENTS_PARKED, 0);
-      c.assign(List.of(tp));
-      c.seekToBeginning(List.of(tp));
-      long end = c.endOffsets(List.of(tp)).get(tp);
-      while (c.position(tp) < end) {
+      List<TopicPartition> tps = c.partitionsFor(Topics.EVENTS_PARKED).stream()
+          .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+      c.assign(tps);
+      c.seekToBeginning(tps);
+      Map<TopicPartition, Long> end = c.endOffsets(tps);
+      while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
         c.poll(Duration.ofMillis(200)).forEach(out::add);
       }
     }
@@ -188,7 +153,7 @@ final class WebhooksFixture implements AutoCloseable {
       Map<TopicPartition, OffsetAndMetadata> committed = admin
           .listConsumerGroupOffsets("gridline.webhooks").partitionsToOffsetAndMetadata().get(20, TimeUnit.SECONDS);
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < PARTITIONS; i++) {
         latest.put(new TopicPartition(Topics.EVENTS, i), OffsetSpec.latest());
       }
       long behind = 0;
@@ -284,11 +249,10 @@ final class WebhooksFixture implements AutoCloseable {
 
   @Override
   public void close() {
-    undeploy();
+    undeployAll();
     producer.close();
     admin.close();
-    Waits.await(vertx.close());
+    super.close();
     Waits.await(receivers.close());
-    kafka.close();
   }
 }

@@ -1,8 +1,8 @@
 package io.gridline.webhooks;
 
-import static io.gridline.devservices.Waits.await;
-import static io.gridline.devservices.Waits.sleep;
-import static io.gridline.devservices.Waits.until;
+import static io.gridline.testkit.Waits.await;
+import static io.gridline.testkit.Waits.sleep;
+import static io.gridline.testkit.Waits.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -30,10 +30,10 @@ import java.util.UUID;
 public final class WebhookRoutes {
   private final Vertx vertx;
   private final WebhookRepository webhooks;
-  private final WebhookSettings settings;
+  private final WebhookApiSettings settings;
   private final WebhookSecrets secrets;
 
-  public WebhookRoutes(Vertx vertx, WebhookRepository webhooks, WebhookSettings settings) {
+  public WebhookRoutes(Vertx vertx, WebhookRepository webhooks, WebhookApiSettings settings) {
     this.vertx = vertx;
     this.webhooks = webhooks;
     this.settings = settings;

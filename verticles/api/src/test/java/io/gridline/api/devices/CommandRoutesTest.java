@@ -11,7 +11,7 @@ import io.gridline.contracts.mqtt.CommandResult;
 import io.gridline.contracts.mqtt.DeviceCommand;
 import io.gridline.contracts.mqtt.MqttOwnership;
 import io.gridline.contracts.node.NodeAddresses;
-import io.gridline.devservices.TestStores;
+import io.gridline.testkit.TestStores;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;

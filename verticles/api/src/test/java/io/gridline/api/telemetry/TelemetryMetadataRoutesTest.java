@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.gridline.api.ApiFixture;
 import io.gridline.contracts.registry.RegistryCacheKeys;
 import io.gridline.contracts.telemetry.TelemetryAddresses;
-import io.gridline.devservices.TestStores;
+import io.gridline.testkit.TestStores;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;

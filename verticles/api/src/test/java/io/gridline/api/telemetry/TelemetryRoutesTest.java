@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gridline.api.ApiFixture;
 import io.gridline.api.http.Problems;
-import io.gridline.devservices.TestStores;
 import io.gridline.runtime.PgUrl;
 import io.gridline.sql.Migrations;
+import io.gridline.testkit.TestStores;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

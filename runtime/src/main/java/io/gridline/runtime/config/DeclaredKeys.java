@@ -1,9 +1,11 @@
-package io.gridline.node;
+package io.gridline.runtime.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.gridline.runtime.EnvNames;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,29 +22,32 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Every config key the node knows, read from {@code config/gridline.yaml} (bundled into the jar): name, type and
- * default from the value, meaning from the trailing comment. A key whose comment says "comma list" (or whose default
- * is a YAML sequence) is a list.
+ * Every config key Gridline knows, read from {@code config/gridline.yaml} (a resource of this module, so the node jar
+ * and every module's tests read the same file): name, type and default from the value, meaning from the trailing
+ * comment. A key whose comment says "comma list" (or whose default is a YAML sequence) is a list.
+ *
+ * <p>The node resolves its config from these keys ({@code NodeConfigLoader}); tests and benchmarks start from
+ * {@link #defaults()}, so no default is written anywhere but in the file.
  */
-final class DeclaredKeys {
-  static final String RESOURCE = "config/gridline.yaml";
+public final class DeclaredKeys {
+  public static final String RESOURCE = "config/gridline.yaml";
   private static final Pattern KEY_LINE = Pattern.compile("^(\\s*)([A-Za-z0-9_.-]+):(.*)$");
   private static volatile DeclaredKeys bundled;
 
   /** One declared key. */
-  record Key(String name, ValueType type, Object defaultValue, String comment) {
-    String envName() {
+  public record Key(String name, ValueType type, Object defaultValue, String comment) {
+    public String envName() {
       return EnvNames.forKey(name);
     }
 
     /** A port key ({@code port} or {@code *-port} as its last segment) holds 0..65535. */
-    boolean isPort() {
+    public boolean isPort() {
       String last = name.substring(name.lastIndexOf('.') + 1);
       return last.equals("port") || last.endsWith("-port");
     }
 
     /** A port key whose comment documents {@code -1 = off} also takes -1: that listener is turned off. */
-    boolean mayBeOff() {
+    public boolean mayBeOff() {
       return isPort() && comment.contains("-1 = off");
     }
   }
@@ -64,7 +69,7 @@ final class DeclaredKeys {
   }
 
   /** The keys of the bundled {@code config/gridline.yaml}. */
-  static DeclaredKeys bundled() {
+  public static DeclaredKeys bundled() {
     DeclaredKeys d = bundled;
     if (d == null) {
       try (InputStream in = DeclaredKeys.class.getClassLoader().getResourceAsStream(RESOURCE)) {
@@ -80,7 +85,7 @@ final class DeclaredKeys {
     return d;
   }
 
-  static DeclaredKeys parse(String yaml) {
+  public static DeclaredKeys parse(String yaml) {
     Map<String, String> comments = comments(yaml);
     JsonNode root;
     try {
@@ -98,20 +103,32 @@ final class DeclaredKeys {
     return new DeclaredKeys(keys);
   }
 
-  Optional<Key> get(String name) {
+  public Optional<Key> get(String name) {
     return Optional.ofNullable(keys.get(name));
   }
 
-  Optional<Key> byEnvName(String envVar) {
+  public Optional<Key> byEnvName(String envVar) {
     return Optional.ofNullable(byEnvName.get(envVar));
   }
 
-  Collection<Key> all() {
+  public Collection<Key> all() {
     return keys.values();
   }
 
+  /**
+   * The flat config a node resolves when nothing overrides a default: every declared key with its declared value
+   * (lists as JSON arrays). A fresh copy per call, for tests and benchmarks to put their overrides into.
+   */
+  public JsonObject defaults() {
+    JsonObject flat = new JsonObject();
+    for (Key k : keys.values()) {
+      flat.put(k.name(), k.defaultValue() instanceof JsonArray a ? a.copy() : k.defaultValue());
+    }
+    return flat;
+  }
+
   /** The declared key closest to a misspelt one, for "did you mean" hints; empty when nothing is close. */
-  Optional<String> closest(String unknown) {
+  public Optional<String> closest(String unknown) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String k : keys.keySet()) {
@@ -124,12 +141,12 @@ final class DeclaredKeys {
     return best != null && bestDistance <= Math.max(2, unknown.length() / 4) ? Optional.of(best) : Optional.empty();
   }
 
-  interface LeafVisitor {
+  public interface LeafVisitor {
     void leaf(String name, JsonNode value);
   }
 
   /** Visits every non-map node as a dotted key; {@code a: {b: 1}} and {@code a.b: 1} give the same key. */
-  static void flatten(String prefix, JsonNode node, LeafVisitor visitor) {
+  public static void flatten(String prefix, JsonNode node, LeafVisitor visitor) {
     if (node == null || node.isMissingNode()) {
       return;
     }
@@ -141,7 +158,7 @@ final class DeclaredKeys {
     }
   }
 
-  static String join(JsonNode array) {
+  public static String join(JsonNode array) {
     StringBuilder sb = new StringBuilder();
     array.forEach(item -> sb.append(sb.length() == 0 ? "" : ",").append(item.asText()));
     return sb.toString();

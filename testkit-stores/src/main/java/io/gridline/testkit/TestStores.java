@@ -1,5 +1,8 @@
-package io.gridline.devservices;
+package io.gridline.testkit;
 
+import io.gridline.devservices.EmbeddedKafka;
+import io.gridline.devservices.EmbeddedPg;
+import io.gridline.devservices.EmbeddedRedis;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.gridline.devservices;
+package io.gridline.testkit;
 
 import io.vertx.core.Future;
 import java.util.concurrent.TimeUnit;

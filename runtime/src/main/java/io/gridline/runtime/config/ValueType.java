@@ -1,18 +1,18 @@
-package io.gridline.node;
+package io.gridline.runtime.config;
 
 import io.vertx.core.json.JsonArray;
 import java.util.Arrays;
 import java.util.Locale;
 
 /** The type of a config key, taken from its default in {@code config/gridline.yaml}; raw text is parsed into it. */
-enum ValueType {
+public enum ValueType {
   /**
    * A 32-bit integer: settings read it as an int, where a larger value would wrap (4294967302 partitions becoming 6),
    * so it is refused here; the longest durations in milliseconds still fit (about 24 days).
    */
   INT("an integer") {
     @Override
-    Object parse(String raw) {
+    public Object parse(String raw) {
       try {
         return Integer.parseInt(raw.trim());
       } catch (NumberFormatException e) {
@@ -23,7 +23,7 @@ enum ValueType {
   },
   BOOL("true or false") {
     @Override
-    Object parse(String raw) {
+    public Object parse(String raw) {
       String s = raw.trim().toLowerCase(Locale.ROOT);
       if (s.equals("true") || s.equals("false")) {
         return Boolean.valueOf(s);
@@ -33,14 +33,14 @@ enum ValueType {
   },
   STRING("a string") {
     @Override
-    Object parse(String raw) {
+    public Object parse(String raw) {
       return raw.trim();
     }
   },
   /** Comma-separated in env, flags and files (a YAML sequence works in files too); blank items are dropped. */
   LIST("a comma list") {
     @Override
-    Object parse(String raw) {
+    public Object parse(String raw) {
       JsonArray items = new JsonArray();
       Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(items::add);
       return items;
@@ -53,10 +53,10 @@ enum ValueType {
     this.description = description;
   }
 
-  String description() {
+  public String description() {
     return description;
   }
 
   /** @throws IllegalArgumentException with a message saying what was expected and what was given */
-  abstract Object parse(String raw);
+  public abstract Object parse(String raw);
 }

@@ -1,9 +1,6 @@
-package io.gridline.node;
+package io.gridline.runtime;
 
 import io.gridline.contracts.Topics;
-import io.gridline.runtime.GridlineConfig;
-import io.gridline.runtime.KafkaClients;
-import io.gridline.runtime.Store;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,16 +17,19 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * {@code min.insync.replicas} one below the replication factor (at least 1); a topic that exists is left as it is.
  * Reaches the brokers as every other client does ({@link KafkaClients#adminConfig}). Blocking: call it on a worker
  * thread.
+ *
+ * <p>The node calls it at start (retrying while Kafka is down); the test kit's verticle fixture calls the same code, so
+ * a verticle under test finds the topics the node would have made.
  */
-final class KafkaTopics {
+public final class KafkaTopics {
   private static final long TIMEOUT_S = 10;
 
   private KafkaTopics() {}
 
   /** @return the topics this call created */
-  static List<String> ensure(GridlineConfig config) {
-    int partitions = config.integer("kafka.partitions");
-    short replication = (short) config.integer("kafka.replication-factor");
+  public static List<String> ensure(GridlineConfig config) {
+    int partitions = config.positiveInt("kafka.partitions");
+    short replication = (short) config.positiveInt("kafka.replication-factor");
     Map<String, Object> props = new HashMap<>(KafkaClients.adminConfig(config, "gridline-topics-" + config.nodeId()));
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_S));
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_S) / 2);
@@ -77,7 +77,7 @@ final class KafkaTopics {
    * means an acknowledged record survives the loss of a broker, and the topic stays writable while one broker is down
    * (3 → 2). Kafka's default of 1 acknowledges a record that only the leader has.
    */
-  static int minInsyncReplicas(int replicationFactor) {
+  public static int minInsyncReplicas(int replicationFactor) {
     return Math.max(1, replicationFactor - 1);
   }
 }

@@ -1,4 +1,4 @@
-package io.gridline.devservices;
+package io.gridline.testkit;
 
 import java.io.File;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.gridline.devservices;
+package io.gridline.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

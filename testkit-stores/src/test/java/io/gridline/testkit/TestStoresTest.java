@@ -1,4 +1,4 @@
-package io.gridline.devservices;
+package io.gridline.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gridline.devservices.EmbeddedPg;
+import io.gridline.devservices.EmbeddedRedis;
+import io.gridline.devservices.FreePorts;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -77,6 +80,8 @@ class TestStoresTest {
   void ownInstancesArePrivateAndRestartable() throws Exception {
     EmbeddedPg pg = TestStores.ownPg();
     EmbeddedRedis redis = TestStores.ownRedis();
+    // moved from EmbeddedPgTest (devservices cannot see the kit): the kit's conversion agrees with the server's own
+    assertEquals(pg.jdbcUrl(), TestStores.pgJdbcUrl(pg.url()));
     assertNotEquals(5432, pg.port());
     assertNotEquals(6379, redis.port());
     try (Connection c = DriverManager.getConnection(pg.jdbcUrl()); Statement st = c.createStatement()) {
