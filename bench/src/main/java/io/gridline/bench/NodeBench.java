@@ -17,7 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Benchmarks of issue 2, against the real node jar started as separate processes:
+ * Benchmarks of the node, cluster and api, against the real node jar started as separate processes:
  * <ul>
  *   <li>{@code start}: node cold start to /health/ready, embedded stores (fresh data dir, and a reused one) vs external
  *   PostgreSQL;</li>

@@ -49,7 +49,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The webhooks verticle (issue 4, "Measure") in this JVM: an embedded Kafka broker ({@code TestStores.kafkaBootstrap()},
+ * The webhooks verticle ("Measure" of the webhooks work, bench/RESULTS.md) in this JVM: an embedded Kafka broker
+ * ({@code TestStores.kafkaBootstrap()},
  * topic {@code gridline.events}), the machine PostgreSQL (a fresh database with migrations for every scenario and run,
  * {@code TestStores.pgUrl()}), receivers that are Vert.x HTTP servers on 127.0.0.1 (own Vert.x instance, answer 204 at
  * once, one port = one endpoint), subscriptions inserted as the API stores them (secret sealed with the subscription id

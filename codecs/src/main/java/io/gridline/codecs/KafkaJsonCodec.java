@@ -5,7 +5,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.DateTimeException;
 
 /**
- * JSON value format of one Kafka record type (DESIGN §4: other consumers read these topics too). Times are RFC 3339
+ * JSON value format of one Kafka record type (docs/architecture.md §4: other consumers read these topics too). Times
+ * are RFC 3339
  * UTC with milliseconds, binary payloads base64. {@link #SCHEMA_HEADER} carries {@link #schemaVersion()}.
  */
 public abstract class KafkaJsonCodec<T extends Record> {

@@ -5,7 +5,7 @@ import io.vertx.kafka.client.producer.KafkaProducerRecord;
 
 /**
  * The Kafka records Gridline produces: the value in its codec's JSON and the {@value KafkaJsonCodec#SCHEMA_HEADER}
- * header naming the codec's schema version (DESIGN §4), so no producer can send one without the other.
+ * header naming the codec's schema version (docs/architecture.md §4), so no producer can send one without the other.
  */
 public final class KafkaRecords {
   private KafkaRecords() {}

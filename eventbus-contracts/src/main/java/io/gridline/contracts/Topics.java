@@ -2,7 +2,7 @@ package io.gridline.contracts;
 
 import java.util.List;
 
-/** Kafka topic names. Data that must not be lost travels on these (DESIGN §1, §4). */
+/** Kafka topic names. Data that must not be lost travels on these (docs/architecture.md §1, §4). */
 public final class Topics {
   /** Raw device publishes, keyed by the device's external id (the MAC). */
   public static final String TELEMETRY_RAW = "gridline.telemetry.raw";

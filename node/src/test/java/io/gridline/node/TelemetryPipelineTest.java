@@ -39,7 +39,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * End to end, no loss (issue 3, Tests): one in-process node runs mqtt-bridge, stream-processor, timescale-sink and api
+ * End to end, no loss: one in-process node runs mqtt-bridge, stream-processor, timescale-sink and api
  * against real PostgreSQL, Redis and Kafka; a real MQTT device (Paho, QoS 1, at most {@value #WINDOW} publishes in
  * flight) publishes FACES2 mode-1 readings with distinct timestamps. A publish counts as acknowledged only when Paho
  * reported its delivery complete (PUBACK). Every acknowledged publish must end as exactly three rows in

@@ -48,7 +48,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 
 /**
- * Gridline's device CA (seed 003's certificate service, DESIGN §12): issues MQTT client certificates whose subject CN
+ * Gridline's device CA (certificates Gridline issues itself for MQTT mTLS, docs/architecture.md §7): issues MQTT client
+ * certificates whose subject CN
  * is the device's client id ({@code f2-<mac>}), which mqtt-bridge accepts over mTLS instead of a password. Keys are
  * EC P-256. The CA is either configured ({@code mqtt.device-ca.cert-path} / {@code key-path}) or, with
  * {@code mqtt.device-ca.generate=true} (dev profile), generated once into {@code devservices.data-dir} as
@@ -65,7 +66,8 @@ public final class DeviceCertificateAuthority {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /**
-   * A freshly issued device certificate, its private key (PKCS#8) and the CA certificate, all PEM; its serial (lower-case
+   * A freshly issued device certificate, its private key (PKCS#8) and the CA certificate, all PEM; its serial
+   * (lower-case
    * hex, as recorded in {@code device_certificates}) and the end of its validity.
    */
   public record Issued(String certificatePem, String privateKeyPem, String caPem, String serial, Instant notAfter) {}
@@ -146,7 +148,8 @@ public final class DeviceCertificateAuthority {
   }
 
   /**
-   * Loads {@code dir}/{@code name}.{crt,key}.pem, generating a CA named {@code commonName} first if absent (the device CA,
+   * Loads {@code dir}/{@code name}.{crt,key}.pem, generating a CA named {@code commonName} first if absent (the device
+   * CA,
    * and the dev profile's cluster CA). Nodes started at once on one data dir agree on one CA: generation holds a file
    * lock ({@code name}.lock) as well as the JVM-wide one.
    */

@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Kafka clients with Gridline's delivery rules (DESIGN §1, §4): producers {@code acks=all} and idempotent; consumers in
+ * Kafka clients with Gridline's delivery rules (docs/architecture.md §1, §4): producers {@code acks=all} and
+ * idempotent; consumers in
  * group {@code gridline.<verticle>}, {@code auto.offset.reset=earliest}, no auto-commit (a verticle commits only after
  * its effect is durable). Keys are strings, values raw bytes (the JSON of {@code codecs.KafkaCodecs}).
  *

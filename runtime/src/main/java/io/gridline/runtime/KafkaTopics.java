@@ -73,7 +73,8 @@ public final class KafkaTopics {
   }
 
   /**
-   * With acks=all (DESIGN §1) a write is acknowledged once this many replicas hold it. One below the replication factor
+   * With acks=all (docs/architecture.md §1) a write is acknowledged once this many replicas hold it. One below the
+   * replication factor
    * means an acknowledged record survives the loss of a broker, and the topic stays writable while one broker is down
    * (3 → 2). Kafka's default of 1 acknowledges a record that only the leader has.
    */

@@ -9,7 +9,7 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 
 /**
- * The SSRF guard of outbound webhook URLs (issue 4): the scheme must be {@code https} ({@code http} only with
+ * The SSRF guard of outbound webhook URLs: the scheme must be {@code https} ({@code http} only with
  * {@code webhooks.allow-http}), and every address the host resolves to must be public — not loopback, link-local,
  * private, CGNAT (100.64/10), unique-local (fc00::/7), unspecified, multicast, reserved, nor an IPv4-mapped or NAT64
  * IPv6 form of those — unless {@code webhooks.allow-private-targets}. Checked when a subscription is saved and again

@@ -23,7 +23,7 @@ public final class RequiredTools {
     }
     String reason = program + " is not on the PATH (" + why + ")";
     if ("true".equalsIgnoreCase(env.get("CI"))) {
-      throw new AssertionError(reason + ": CI must have it; install it (see DESIGN §7)");
+      throw new AssertionError(reason + ": CI must have it; install it (see docs/architecture.md §10)");
     }
     throw new TestAbortedException(reason + ": test skipped on this machine");
   }

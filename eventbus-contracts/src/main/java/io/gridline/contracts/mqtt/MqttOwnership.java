@@ -1,7 +1,8 @@
 package io.gridline.contracts.mqtt;
 
 /**
- * Which node holds an MQTT device's live connection (DESIGN §3): the bridge keeps {@link #ownerKey} → its node id in
+ * Which node holds an MQTT device's live connection (docs/architecture.md §3): the bridge keeps {@link #ownerKey} → its
+ * node id in
  * Redis with a TTL of {@link #OWNER_TTL_MS}, refreshed while connected and deleted at disconnect only if still its
  * own; the api reads it and sends {@link DeviceCommand}s to {@code NodeAddresses.nodeAddress(nodeId, VERTICLE)}.
  */

@@ -6,7 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
 
 /**
- * Device event ids derived from their cause (DESIGN §4): a UUIDv5 (RFC 9562, SHA-1), so the same cause processed
+ * Device event ids derived from their cause (docs/architecture.md §4): a UUIDv5 (RFC 9562, SHA-1), so the same cause
+ * processed
  * twice — a record consumed again after a crash, a connection announced again — names the same event and consumers
  * can deduplicate on it. The ids are contracts: the namespaces and the way each name is spelled never change.
  *

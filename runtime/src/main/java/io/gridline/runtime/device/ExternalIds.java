@@ -5,7 +5,8 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Canonical external ids (DESIGN §5). A device names itself on the wire, so the registry keeps one spelling per kind
+ * Canonical external ids (docs/architecture.md §5). A device names itself on the wire, so the registry keeps one
+ * spelling per kind
  * and every protocol verticle looks devices up by it: the api canonicalizes what operators type, the bridges what
  * devices send.
  *

@@ -242,7 +242,9 @@ class DeviceDirectoryTest {
     Waits.sleep(1_100);
     assertEquals("new", await(on(() -> directory.lookup(ExternalIds.MQTT, mac))).orElseThrow().name());
 
-    assertEquals(Duration.ofSeconds(300), DeviceDirectory.ttl(GridlineConfig.of(new JsonObject())));
+    // the declared default: the file is the only place it is written
+    assertEquals(Duration.ofSeconds(300), DeviceDirectory.ttl(GridlineConfig.of(
+        io.gridline.runtime.config.DeclaredKeys.bundled().defaults())));
     assertEquals(Duration.ofSeconds(7),
         DeviceDirectory.ttl(GridlineConfig.of(new JsonObject().put("processor.cache-ttl-seconds", 7))));
   }

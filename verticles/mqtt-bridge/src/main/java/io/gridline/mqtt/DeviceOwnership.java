@@ -11,7 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This node's claim on its connected devices (DESIGN §3): {@code gridline:owner:mqtt:<deviceId>} → {@code node.id} in
+ * This node's claim on its connected devices (docs/architecture.md §3): {@code gridline:owner:mqtt:<deviceId>} → {@code
+ * node.id} in
  * Redis with a TTL, refreshed every third of it while the device stays connected, and deleted at disconnect only if
  * it still names this node (a device that reconnected elsewhere keeps its new owner). A node that dies leaves entries
  * that lapse within the TTL. Redis failures are logged, never fatal: the device stays connected, commands to it get

@@ -26,7 +26,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * MQTT endpoint for devices (DESIGN §6): accepted publishes go to Kafka {@code gridline.telemetry.raw} and are
+ * MQTT endpoint for devices (docs/architecture.md §6): accepted publishes go to Kafka {@code gridline.telemetry.raw}
+ * and are
  * acknowledged only after Kafka acknowledged them. This class only wires; see the module README.
  */
 public final class MqttBridgeVerticle extends VerticleBase {

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * MQTT sessions' state, in memory on this verticle instance of this node (DESIGN §6), per client:
+ * MQTT sessions' state, in memory on this verticle instance of this node (docs/architecture.md §6), per client:
  * <ul>
  *   <li>the QoS 2 packet ids whose PUBLISH was accepted (or is being written to Kafka) and whose PUBREL has not
  *   arrived, so a retransmitted QoS 2 PUBLISH is answered without a second Kafka record;</li>

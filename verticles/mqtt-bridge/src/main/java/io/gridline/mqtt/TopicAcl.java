@@ -1,7 +1,8 @@
 package io.gridline.mqtt;
 
 /**
- * What a device may touch (DESIGN §6): it publishes under {@code stat/<clientId>/} and {@code tele/<clientId>/} and
+ * What a device may touch (docs/architecture.md §6): it publishes under {@code stat/<clientId>/} and {@code
+ * tele/<clientId>/} and
  * subscribes only under {@code cmnd/<clientId>/}. Wildcards are fine inside its own command subtree, never above it.
  */
 final class TopicAcl {

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.opentest4j.TestAbortedException;
 
 /**
- * Upstream bridge mode against the real Mosquitto on 127.0.0.1:1883 (DESIGN §7): devices publish to that broker with
+ * Upstream bridge mode against the real Mosquitto on 127.0.0.1:1883 (docs/architecture.md §10): devices publish to that
+ * broker with
  * Paho, the bridge forwards to real Kafka. Each test has its own upstream client id and random MACs, so other traffic
  * on the shared broker does not disturb it; the persistent session is cleaned up afterwards.
  */
@@ -295,7 +296,7 @@ class UpstreamBridgeTest {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", 1883), 1_000);
     } catch (Exception e) {
-      String reason = "no MQTT broker on 127.0.0.1:1883 (mosquitto, DESIGN §7)";
+      String reason = "no MQTT broker on 127.0.0.1:1883 (mosquitto, docs/architecture.md §10)";
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
         throw new AssertionError(reason + ": CI must have it");
       }

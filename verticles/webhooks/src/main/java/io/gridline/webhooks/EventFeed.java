@@ -35,11 +35,12 @@ import org.slf4j.LoggerFactory;
  * made — so per partition the outbox follows Kafka's order, and a crash before the commit only replays records whose
  * rows already exist (ON CONFLICT DO NOTHING).
  *
- * <p>No record holds the feed for ever (DESIGN §8, poison input): a failed insert follows the shared
+ * <p>No record holds the feed for ever (docs/architecture.md §7, poison input): a failed insert follows the shared
  * {@link BoundedRetry} rule ({@code webhooks.feed-max-attempts}). An unreachable database is waited for (nothing could
  * pass it, and holding the partition is the back-pressure). When the poll's insert gives up, its events are inserted
  * one by one, in order, to find the bad ones: after a permanent error (SQLSTATE class 22/23, e.g. a NUL in the type,
- * an {@code occurredAt} PostgreSQL cannot store) each event gets the bounded attempts of its own; after the poll used up
+ * an {@code occurredAt} PostgreSQL cannot store) each event gets the bounded attempts of its own; after the poll used
+ * up
  * its attempts each event gets one more. An event that gives up is parked on {@code gridline.events.parked} (original
  * key, value and position, with the reason; {@link Parking}), the others are stored, and the poll is committed. A
  * record that is not a device event is parked the same way (reason {@code malformed}).

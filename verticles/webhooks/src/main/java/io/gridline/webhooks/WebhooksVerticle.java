@@ -30,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Webhook push (issue 4): Kafka {@code gridline.events} → outbox rows in {@code webhook_deliveries} → signed POSTs to
+ * Webhook push: Kafka {@code gridline.events} → outbox rows in {@code webhook_deliveries} → signed POSTs to
  * the subscriptions' URLs, retried with backoff, dead-lettered after the limit. This class only wires; see the module
  * README.
  */

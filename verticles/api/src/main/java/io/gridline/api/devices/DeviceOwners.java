@@ -5,7 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
 import java.util.Optional;
 
-/** Which node holds an MQTT device's connection, as the bridges record it in Redis (DESIGN §3). */
+/** Which node holds an MQTT device's connection, as the bridges record it in Redis (docs/architecture.md §3). */
 public final class DeviceOwners {
   private final RedisAPI redis;
 

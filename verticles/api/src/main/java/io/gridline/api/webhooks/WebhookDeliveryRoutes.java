@@ -29,7 +29,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
- * A subscription's deliveries (issue 4): the list, redelivery of a dead one, and {@code /test}, which is
+ * A subscription's deliveries: the list, redelivery of a dead one, and {@code /test}, which is
  * {@code findSubscription → queueTestEvent → deliverNow}: the synthetic {@code webhook.test} event goes through the
  * same outbox row and the same webhooks verticle as any event, so its outcome is what a real event would get.
  */
@@ -96,7 +96,8 @@ public final class WebhookDeliveryRoutes {
   }
 
   /**
-   * The outbox row of a fresh {@code webhook.test} event in the DESIGN §4 envelope (no device: deviceId and
+   * The outbox row of a fresh {@code webhook.test} event in the docs/architecture.md §4 envelope (no device: deviceId
+   * and
    * deviceKind are null, so it is built here rather than with the {@code DeviceEvent} codec, whose deviceId is a
    * number). It is due only after the reply timeout: the deliver-now request attempts it first, and the delivery
    * workers take it over only if no webhooks verticle answered.

@@ -22,7 +22,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
 /**
- * {@code /api/v1/webhooks}: a tenant's webhook subscriptions (issue 4). Create is
+ * {@code /api/v1/webhooks}: a tenant's webhook subscriptions. Create is
  * {@code readInput → checkTarget → store} and answers with the secret, shown only then; rotate-secret answers with the
  * new one. No other response carries a secret. Custom headers' values (often the receiver's credentials) are shown to
  * write keys only: a read-only key sees their names with {@code "***"}.

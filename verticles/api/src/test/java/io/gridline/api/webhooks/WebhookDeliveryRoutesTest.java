@@ -115,7 +115,7 @@ class WebhookDeliveryRoutesTest {
       assertEquals("webhook.test", row.getString(3));
       assertNull(row.getValue(4));
       assertEquals(outcome.getString("eventId"), row.getString(2));
-      // the envelope of DESIGN §4, with no device
+      // the envelope of docs/architecture.md §4, with no device
       JsonObject envelope = new JsonObject(row.getString(5));
       assertEquals(List.of("eventId", "type", "tenantId", "deviceId", "deviceKind", "occurredAt", "data"),
           List.copyOf(envelope.fieldNames()));
