@@ -74,7 +74,7 @@ class DecoderFuzzTest {
       try {
         outcomes.merge(exercisePhy(input), 1, Integer::sum);
       } catch (FrameException e) {
-        outcomes.merge("refused " + e.reason().label(), 1, Integer::sum);
+        outcomes.merge("refused " + e.label(), 1, Integer::sum);
       } catch (RuntimeException e) {
         fail("PHYPayload " + HEX.formatHex(input) + " escaped with " + e, e);
       }
@@ -101,7 +101,7 @@ class DecoderFuzzTest {
         assertEquals(packet, SemtechPacket.decode(packet.encode()));
         outcomes.merge("decoded " + packet.getClass().getSimpleName(), 1, Integer::sum);
       } catch (SemtechPacketException e) {
-        outcomes.merge("refused " + e.reason().label(), 1, Integer::sum);
+        outcomes.merge("refused " + e.label(), 1, Integer::sum);
       } catch (RuntimeException e) {
         fail("datagram " + HEX.formatHex(input) + " (" + new String(input, StandardCharsets.UTF_8) + ") escaped with "
             + e, e);
@@ -126,7 +126,7 @@ class DecoderFuzzTest {
           MacCommands.decode(frame.direction(), clear);
         }
       } catch (MacCommandException e) {
-        return "data, MAC commands refused " + e.reason().label();
+        return "data, MAC commands refused " + e.label();
       }
       return "data";
     }

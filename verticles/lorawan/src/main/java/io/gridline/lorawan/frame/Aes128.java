@@ -25,10 +25,6 @@ final class Aes128 {
     return out;
   }
 
-  static byte[] encryptBlock(AesKey key, byte[] block) {
-    return ecb(key, true, block);
-  }
-
   /** The full 16-octet CMAC of {@code message[0..length)}. */
   static byte[] cmac(AesKey key, byte[] message, int length) {
     CMac mac = new CMac(AESEngine.newInstance());

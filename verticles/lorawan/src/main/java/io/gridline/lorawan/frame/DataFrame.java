@@ -49,7 +49,7 @@ public record DataFrame(MType mType, Fhdr fhdr, OptionalInt fPort, Bytes frmPayl
       throw new FrameException(FrameException.Reason.FOPTS_WITH_PORT_ZERO, "FOptsLen " + fOptsLen + " with FPort 0");
     }
     Bytes frmPayload = fPort.isPresent() ? Bytes.of(phy, fOptsEnd + 1, micAt) : Bytes.EMPTY;
-    return new DataFrame(mType, fhdr, fPort, frmPayload, PhyPayload.readMic(phy, micAt));
+    return new DataFrame(mType, fhdr, fPort, frmPayload, Mic.fromWire(phy, micAt));
   }
 
   public Direction direction() {
@@ -77,7 +77,7 @@ public record DataFrame(MType mType, Fhdr fhdr, OptionalInt fPort, Bytes frmPayl
       b[at] = (byte) fPort.getAsInt();
       frmPayload.copyTo(b, at + 1);
     }
-    PhyPayload.writeMic(b, b.length - 4, mic);
+    Mic.toWire(b, b.length - 4, mic);
     return b;
   }
 }

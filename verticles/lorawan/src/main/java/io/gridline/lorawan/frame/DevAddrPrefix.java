@@ -13,7 +13,7 @@ public record DevAddrPrefix(int bits, int length) {
     }
   }
 
-  static int mask(int length) {
+  private static int mask(int length) {
     return length == 0 ? 0 : -1 << (32 - length);
   }
 

@@ -38,7 +38,7 @@ public record JoinAccept(int joinNonce, NetId netId, DevAddr devAddr, DlSettings
     b[11] = (byte) dlSettings.encode();
     b[12] = (byte) rxDelay;
     cfList.ifPresent(list -> list.encode().copyTo(b, 13));
-    PhyPayload.writeMic(b, b.length - 4, mic);
+    Mic.toWire(b, b.length - 4, mic);
     return b;
   }
 
@@ -49,6 +49,6 @@ public record JoinAccept(int joinNonce, NetId netId, DevAddr devAddr, DlSettings
     }
     Optional<CfList> cfList = b.length == 33 ? Optional.of(CfList.decode(b, 13)) : Optional.empty();
     return new JoinAccept(LittleEndian.read24(b, 1), NetId.fromLittleEndian(b, 4), DevAddr.fromLittleEndian(b, 7),
-        DlSettings.decode(b[11] & 0xFF), b[12] & 0x0F, cfList, PhyPayload.readMic(b, b.length - 4));
+        DlSettings.decode(b[11] & 0xFF), b[12] & 0x0F, cfList, Mic.fromWire(b, b.length - 4));
   }
 }

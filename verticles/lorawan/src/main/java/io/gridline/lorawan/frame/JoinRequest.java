@@ -15,7 +15,7 @@ public record JoinRequest(Eui64 joinEui, Eui64 devEui, int devNonce, int mic) im
       throw new FrameException(FrameException.Reason.BAD_LENGTH, "JoinRequest of " + phy.length + " octets, not 23");
     }
     return new JoinRequest(Eui64.fromLittleEndian(phy, 1), Eui64.fromLittleEndian(phy, 9),
-        LittleEndian.read16(phy, 17), PhyPayload.readMic(phy, 19));
+        LittleEndian.read16(phy, 17), Mic.fromWire(phy, 19));
   }
 
   public JoinRequest withMic(int newMic) {
@@ -34,7 +34,7 @@ public record JoinRequest(Eui64 joinEui, Eui64 devEui, int devNonce, int mic) im
     joinEui.writeLittleEndian(b, 1);
     devEui.writeLittleEndian(b, 9);
     LittleEndian.write16(b, 17, devNonce);
-    PhyPayload.writeMic(b, 19, mic);
+    Mic.toWire(b, 19, mic);
     return b;
   }
 }

@@ -21,6 +21,6 @@ public final class KeyDerivation {
     LittleEndian.write24(block, 1, joinNonce);
     netId.writeLittleEndian(block, 4);
     LittleEndian.write16(block, 7, devNonce);
-    return AesKey.of(Aes128.encryptBlock(appKey, block));
+    return AesKey.of(Aes128.ecb(appKey, true, block));
   }
 }

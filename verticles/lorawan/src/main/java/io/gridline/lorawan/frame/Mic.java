@@ -66,6 +66,18 @@ public final class Mic {
   }
 
   private static int first4(byte[] cmac) {
-    return PhyPayload.readMic(cmac, 0);
+    return fromWire(cmac, 0);
+  }
+
+  /** A MIC as an int whose hex is its four octets in wire order. */
+  static int fromWire(byte[] b, int off) {
+    return (b[off] & 0xFF) << 24 | (b[off + 1] & 0xFF) << 16 | (b[off + 2] & 0xFF) << 8 | (b[off + 3] & 0xFF);
+  }
+
+  static void toWire(byte[] b, int off, int mic) {
+    b[off] = (byte) (mic >>> 24);
+    b[off + 1] = (byte) (mic >>> 16);
+    b[off + 2] = (byte) (mic >>> 8);
+    b[off + 3] = (byte) mic;
   }
 }

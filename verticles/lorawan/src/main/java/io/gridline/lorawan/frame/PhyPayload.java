@@ -41,16 +41,4 @@ public sealed interface PhyPayload permits JoinRequest, EncryptedJoinAccept, Dat
       case RFU -> throw new FrameException(FrameException.Reason.UNSUPPORTED_MTYPE, "MType 110 (RFU in 1.0.x)");
     };
   }
-
-  /** The MIC as an int from its four wire octets. */
-  static int readMic(byte[] b, int off) {
-    return (b[off] & 0xFF) << 24 | (b[off + 1] & 0xFF) << 16 | (b[off + 2] & 0xFF) << 8 | (b[off + 3] & 0xFF);
-  }
-
-  static void writeMic(byte[] b, int off, int mic) {
-    b[off] = (byte) (mic >>> 24);
-    b[off + 1] = (byte) (mic >>> 16);
-    b[off + 2] = (byte) (mic >>> 8);
-    b[off + 3] = (byte) mic;
-  }
 }

@@ -1,7 +1,5 @@
 package io.gridline.lorawan.gateway.backend.semtechudp;
 
-import java.util.Optional;
-
 /** The {@code rxpk.stat} CRC status. */
 public enum CrcStatus {
   OK(1),
@@ -20,12 +18,13 @@ public enum CrcStatus {
     return code;
   }
 
-  static Optional<CrcStatus> ofCode(long code) {
+  /** @throws IllegalArgumentException outside -1..1 (the reader checks the range first) */
+  static CrcStatus ofCode(long code) {
     for (CrcStatus s : values()) {
       if (s.code == code) {
-        return Optional.of(s);
+        return s;
       }
     }
-    return Optional.empty();
+    throw new IllegalArgumentException("no CRC status " + code);
   }
 }

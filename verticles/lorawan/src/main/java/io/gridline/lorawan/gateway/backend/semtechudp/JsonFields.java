@@ -36,7 +36,7 @@ final class JsonFields {
     }
     try {
       return new JsonObject(Buffer.buffer().appendBytes(datagram, from, to - from));
-    } catch (DecodeException | ClassCastException e) {
+    } catch (DecodeException e) {
       throw new SemtechPacketException(Reason.BAD_JSON, e.getMessage());
     }
   }

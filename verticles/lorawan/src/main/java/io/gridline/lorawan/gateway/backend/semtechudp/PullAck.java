@@ -3,11 +3,11 @@ package io.gridline.lorawan.gateway.backend.semtechudp;
 /** Server to gateway for every PULL_DATA, with its version and token: the downlink route is open. */
 public record PullAck(int version, int token) implements SemtechPacket {
   public PullAck {
-    SemtechPacket.check(version, token);
+    Header.check(version, token);
   }
 
   @Override
   public byte[] encode() {
-    return SemtechPacket.datagram(version, token, PULL_ACK, null, null);
+    return Header.datagram(version, token, PULL_ACK, null, null);
   }
 }

@@ -5,7 +5,7 @@ import io.gridline.lorawan.frame.Eui64;
 /** Gateway to server every few seconds, to keep the NAT route open for PULL_RESP; answered by PULL_ACK. */
 public record PullData(int version, int token, Eui64 gateway) implements SemtechPacket {
   public PullData {
-    SemtechPacket.check(version, token);
+    Header.check(version, token);
   }
 
   public PullAck ack() {
@@ -14,6 +14,6 @@ public record PullData(int version, int token, Eui64 gateway) implements Semtech
 
   @Override
   public byte[] encode() {
-    return SemtechPacket.datagram(version, token, PULL_DATA, gateway, null);
+    return Header.datagram(version, token, PULL_DATA, gateway, null);
   }
 }

@@ -8,7 +8,7 @@ import io.vertx.core.json.JsonObject;
  */
 public record PullResp(int version, int token, TxPacket txpk) implements SemtechPacket {
   public PullResp {
-    SemtechPacket.check(version, token);
+    Header.check(version, token);
   }
 
   static PullResp decode(int version, int token, byte[] datagram) throws SemtechPacketException {
@@ -18,6 +18,6 @@ public record PullResp(int version, int token, TxPacket txpk) implements Semtech
 
   @Override
   public byte[] encode() {
-    return SemtechPacket.datagram(version, token, PULL_RESP, null, new JsonObject().put("txpk", txpk.toJson()));
+    return Header.datagram(version, token, PULL_RESP, null, new JsonObject().put("txpk", txpk.toJson()));
   }
 }

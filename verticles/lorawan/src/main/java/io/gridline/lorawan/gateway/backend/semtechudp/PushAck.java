@@ -3,11 +3,11 @@ package io.gridline.lorawan.gateway.backend.semtechudp;
 /** Server to gateway, at once for every PUSH_DATA, with its version and token. */
 public record PushAck(int version, int token) implements SemtechPacket {
   public PushAck {
-    SemtechPacket.check(version, token);
+    Header.check(version, token);
   }
 
   @Override
   public byte[] encode() {
-    return SemtechPacket.datagram(version, token, PUSH_ACK, null, null);
+    return Header.datagram(version, token, PUSH_ACK, null, null);
   }
 }

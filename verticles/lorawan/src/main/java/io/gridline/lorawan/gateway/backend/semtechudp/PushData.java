@@ -15,7 +15,7 @@ import java.util.Optional;
 public record PushData(int version, int token, Eui64 gateway, List<RxPacket> rxpk, List<RxPacket> crcFailed,
     Optional<GatewayStats> stat) implements SemtechPacket {
   public PushData {
-    SemtechPacket.check(version, token);
+    Header.check(version, token);
     rxpk = List.copyOf(rxpk);
     crcFailed = List.copyOf(crcFailed);
     if (rxpk.stream().anyMatch(p -> p.crc() == CrcStatus.FAIL)
@@ -58,6 +58,6 @@ public record PushData(int version, int token, Eui64 gateway, List<RxPacket> rxp
       json.put("rxpk", array);
     }
     stat.ifPresent(s -> json.put("stat", s.toJson()));
-    return SemtechPacket.datagram(version, token, PUSH_DATA, gateway, json);
+    return Header.datagram(version, token, PUSH_DATA, gateway, json);
   }
 }

@@ -1,49 +1,30 @@
 package io.gridline.lorawan.gateway.backend.semtechudp;
 
-/**
- * A UDP datagram the Semtech packet-forwarder codec refuses. Every malformed datagram ends here, never in an unchecked
- * exception; {@link Reason#label()} is the metrics label.
- */
-public final class SemtechPacketException extends Exception {
+import io.gridline.lorawan.RefusedInput;
+
+/** A UDP datagram the Semtech packet-forwarder codec refuses; nothing else escapes the decoder. */
+public final class SemtechPacketException extends RefusedInput {
   public enum Reason {
     /** Shorter than the header its identifier needs (4 octets, 12 with a gateway EUI). */
-    TOO_SHORT("too-short"),
+    TOO_SHORT,
     /** Protocol version other than 1 or 2. */
-    UNKNOWN_VERSION("unknown-version"),
+    UNKNOWN_VERSION,
     /** Identifier other than 0x00..0x05. */
-    UNKNOWN_IDENTIFIER("unknown-identifier"),
+    UNKNOWN_IDENTIFIER,
     /** The body is no JSON object. */
-    BAD_JSON("bad-json"),
+    BAD_JSON,
     /** A JSON field is missing, of the wrong type or out of range (the detail names it). */
-    BAD_FIELD("bad-field"),
+    BAD_FIELD,
     /** An {@code rxpk} or {@code txpk} in a modulation other than LORA or FSK (such as LR-FHSS). */
-    UNSUPPORTED_MODULATION("unsupported-modulation");
-
-    private final String label;
-
-    Reason(String label) {
-      this.label = label;
-    }
-
-    public String label() {
-      return label;
-    }
+    UNSUPPORTED_MODULATION
   }
-
-  private final Reason reason;
 
   public SemtechPacketException(Reason reason, String detail) {
-    // no stack trace: a refused datagram is expected traffic (scanners, misconfigured gateways), and must stay cheap
-    super(detail, null, false, false);
-    this.reason = reason;
-  }
-
-  public Reason reason() {
-    return reason;
+    super(reason, detail);
   }
 
   @Override
-  public String getMessage() {
-    return reason.label + ": " + super.getMessage();
+  public Reason reason() {
+    return (Reason) super.reason();
   }
 }

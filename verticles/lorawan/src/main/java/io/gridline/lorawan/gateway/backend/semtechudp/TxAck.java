@@ -12,7 +12,7 @@ import java.util.Optional;
 public record TxAck(int version, int token, Eui64 gateway, TxAckError error, Optional<TxAckError> warning)
     implements SemtechPacket {
   public TxAck {
-    SemtechPacket.check(version, token);
+    Header.check(version, token);
   }
 
   static TxAck decode(int version, int token, Eui64 gateway, byte[] datagram) throws SemtechPacketException {
@@ -55,6 +55,6 @@ public record TxAck(int version, int token, Eui64 gateway, TxAckError error, Opt
   public byte[] encode() {
     JsonObject ack = new JsonObject().put("error", error.name());
     warning.ifPresent(w -> ack.put("warn", w.name()));
-    return SemtechPacket.datagram(version, token, TX_ACK, gateway, new JsonObject().put("txpk_ack", ack));
+    return Header.datagram(version, token, TX_ACK, gateway, new JsonObject().put("txpk_ack", ack));
   }
 }
