@@ -1,6 +1,6 @@
 package io.gridline.lorawan.frame;
 
-import io.gridline.devservices.RequiredTools;
+import io.gridline.testkit.RequiredTools;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
