@@ -20,8 +20,14 @@ public final class Topics {
   /** Device events the webhooks feed could not store, parked the same way. */
   public static final String EVENTS_PARKED = "gridline.events.parked";
 
+  /**
+   * Events of an external LoRaWAN network server (ChirpStack's HTTP integration) the api accepted, keyed by registry
+   * device id, for the lorawan verticle to store and decode: data, so it goes through Kafka before the api answers.
+   */
+  public static final String LORAWAN_INTEGRATION = "gridline.lorawan.integration";
+
   public static final List<String> ALL = List.of(TELEMETRY_RAW, TELEMETRY_DECODED, TELEMETRY_DLQ, EVENTS,
-      TELEMETRY_PARKED, EVENTS_PARKED);
+      TELEMETRY_PARKED, EVENTS_PARKED, LORAWAN_INTEGRATION);
 
   private Topics() {}
 }

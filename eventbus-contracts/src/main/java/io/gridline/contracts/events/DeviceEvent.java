@@ -15,6 +15,12 @@ public record DeviceEvent(String eventId, String type, String tenantId, long dev
     public static final String DEVICE_ONLINE = "device.online";
     public static final String DEVICE_OFFLINE = "device.offline";
     public static final String TELEMETRY_DECODED = "telemetry.decoded";
+    public static final String LORAWAN_UPLINK = "lorawan.uplink";
+    public static final String LORAWAN_JOIN = "lorawan.join";
+    public static final String LORAWAN_ACK = "lorawan.ack";
+    public static final String COMMAND_SENT = "command.sent";
+    public static final String COMMAND_COMPLETED = "command.completed";
+    public static final String COMMAND_FAILED = "command.failed";
 
     private Types() {}
   }
