@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.SerializableString;
 import io.gridline.contracts.events.DeviceEvent;
+import io.gridline.contracts.lorawan.IntegrationEvent;
 import io.gridline.contracts.telemetry.DecodedTelemetry;
 import io.gridline.contracts.telemetry.RawTelemetry;
 import io.gridline.contracts.telemetry.TelemetryRejected;
@@ -308,6 +309,26 @@ public final class KafkaCodecs {
     }
   };
 
+  public static final KafkaJsonCodec<IntegrationEvent> INTEGRATION_EVENT =
+      new KafkaJsonCodec<>(IntegrationEvent.class) {
+        @Override
+        public JsonObject toJson(IntegrationEvent v) {
+          return new JsonObject().put("tenantId", v.tenantId()).put("deviceId", v.deviceId()).put("devEui", v.devEui())
+              .put("source", v.source()).put("event", v.event()).put("receivedAt", Rfc3339.format(v.receivedAt()))
+              .put("body", v.body());
+        }
+
+        @Override
+        public IntegrationEvent fromJson(JsonObject j) {
+          JsonObject body = j.getJsonObject("body");
+          if (j.getString("event") == null || j.getString("devEui") == null || body == null) {
+            throw new IllegalArgumentException("event, devEui and body are required");
+          }
+          return new IntegrationEvent(j.getString("tenantId"), j.getLong("deviceId"), j.getString("devEui"),
+              j.getString("source"), j.getString("event"), Rfc3339.parse(j.getString("receivedAt")), body);
+        }
+      };
+
   private static int length(String s) {
     return s == null ? 4 : s.length();
   }
@@ -324,6 +345,6 @@ public final class KafkaCodecs {
   }
 
   public static List<KafkaJsonCodec<?>> all() {
-    return List.of(RAW_TELEMETRY, DECODED_TELEMETRY, TELEMETRY_REJECTED, DEVICE_EVENT);
+    return List.of(RAW_TELEMETRY, DECODED_TELEMETRY, TELEMETRY_REJECTED, DEVICE_EVENT, INTEGRATION_EVENT);
   }
 }
