@@ -9,13 +9,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /** A tiny Redis client for tests: RESP arrays out, simple replies in (status, error, integer, bulk string). */
-final class Resp implements AutoCloseable {
+public final class Resp implements AutoCloseable {
 
   private final Socket socket;
   private final OutputStream out;
   private final InputStream in;
 
-  Resp(int port) throws IOException {
+  public Resp(int port) throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(5000);
     out = socket.getOutputStream();
@@ -23,7 +23,7 @@ final class Resp implements AutoCloseable {
   }
 
   /** Sends one command and returns the reply: status text, ":n" as text, bulk string, null for a nil bulk. */
-  String call(String... args) throws IOException {
+  public String call(String... args) throws IOException {
     StringBuilder sb = new StringBuilder().append('*').append(args.length).append("\r\n");
     for (String a : args) {
       byte[] b = a.getBytes(StandardCharsets.UTF_8);

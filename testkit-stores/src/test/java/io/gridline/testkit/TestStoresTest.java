@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gridline.devservices.EmbeddedPg;
 import io.gridline.devservices.EmbeddedRedis;
 import io.gridline.devservices.FreePorts;
+import io.gridline.devservices.Resp;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
