@@ -85,10 +85,10 @@ final class DeliveryAttempt {
   private final LeaseKeeper leases;
   private final WebhooksSettings settings;
   private final Backoff backoff;
-  private final WebhookMetrics metrics;
+  private final WebhooksMeters metrics;
 
   DeliveryAttempt(TargetCheck targets, SecretBox secrets, WebhookSender sender, DeliveryStore store,
-      LeaseKeeper leases, WebhooksSettings settings, WebhookMetrics metrics) {
+      LeaseKeeper leases, WebhooksSettings settings, WebhooksMeters metrics) {
     this.targets = targets;
     this.secrets = secrets;
     this.sender = sender;

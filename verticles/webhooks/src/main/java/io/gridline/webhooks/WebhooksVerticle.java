@@ -54,7 +54,7 @@ public final class WebhooksVerticle extends VerticleBase {
   private DeliveryScheduler scheduler;
   private WebhookSender sender;
   private EndpointGate gate;
-  private WebhookMetrics metrics;
+  private WebhooksMeters metrics;
   private MessageConsumer<DeliveryRequest> deliverNow;
   private LeaseKeeper leases;
   private WorkerExecutor dnsWorkers;
@@ -77,7 +77,7 @@ public final class WebhooksVerticle extends VerticleBase {
     WebhookTargets targets = WebhookTargets.fromConfig(config, resolver);
     MeterRegistry meters = Meters.registry();
     pool = StoreClients.pg(vertx, config, Store.POSTGRES.urlKey(), "webhooks");
-    metrics = new WebhookMetrics(meters, String.valueOf(instance));
+    metrics = new WebhooksMeters(meters, String.valueOf(instance));
     gate = new EndpointGate(settings.maxConcurrencyPerEndpoint(), settings.circuitFailureThreshold(),
         settings.circuitOpenMs(), meters, String.valueOf(instance));
     DeliveryStore store = new DeliveryStore(pool, settings.leaseMs());

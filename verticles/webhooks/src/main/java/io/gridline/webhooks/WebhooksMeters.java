@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** What the delivery workers count (the per-endpoint circuit gauges live in {@link EndpointGate}). */
-final class WebhookMetrics {
+final class WebhooksMeters {
   private final MeterRegistry meters;
   private final Counter succeeded;
   private final Counter retry;
@@ -22,7 +22,7 @@ final class WebhookMetrics {
   private final AtomicLong backlog = new AtomicLong();
   private final Gauge backlogGauge;
 
-  WebhookMetrics(MeterRegistry meters, String instance) {
+  WebhooksMeters(MeterRegistry meters, String instance) {
     this.meters = meters;
     succeeded = outcome("succeeded");
     retry = outcome("retry");
