@@ -1,5 +1,7 @@
 package io.gridline.processor;
 
+import io.gridline.runtime.telemetry.SensorModelCatalog;
+import io.gridline.runtime.telemetry.DatapointIndex;
 import io.gridline.codecs.Codecs;
 import io.gridline.contracts.Topics;
 import io.gridline.contracts.telemetry.TelemetryAddresses;

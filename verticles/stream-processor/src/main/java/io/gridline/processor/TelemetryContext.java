@@ -1,5 +1,8 @@
 package io.gridline.processor;
 
+import io.gridline.runtime.telemetry.SensorField;
+import io.gridline.runtime.telemetry.PayloadDecoder;
+import io.gridline.runtime.telemetry.SensorModelCatalog;
 import io.gridline.contracts.telemetry.DecodedTelemetry;
 import io.gridline.contracts.telemetry.RawTelemetry;
 import io.gridline.runtime.device.RegisteredDevice;

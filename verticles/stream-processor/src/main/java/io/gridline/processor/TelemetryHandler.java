@@ -1,5 +1,10 @@
 package io.gridline.processor;
 
+import io.gridline.runtime.telemetry.Rejection;
+import io.gridline.runtime.telemetry.SensorField;
+import io.gridline.runtime.telemetry.PayloadDecoder;
+import io.gridline.runtime.telemetry.SensorModelCatalog;
+import io.gridline.runtime.telemetry.DatapointIndex;
 import io.gridline.codecs.KafkaCodecs;
 import io.gridline.codecs.KafkaRecords;
 import io.gridline.codecs.Rfc3339;

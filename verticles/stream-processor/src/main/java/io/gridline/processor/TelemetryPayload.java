@@ -1,5 +1,6 @@
 package io.gridline.processor;
 
+import io.gridline.runtime.telemetry.Rejection;
 import io.gridline.contracts.telemetry.TelemetryRejected.Reasons;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;

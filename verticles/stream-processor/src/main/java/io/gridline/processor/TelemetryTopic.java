@@ -1,5 +1,6 @@
 package io.gridline.processor;
 
+import io.gridline.runtime.telemetry.Rejection;
 import io.gridline.contracts.telemetry.TelemetryRejected.Reasons;
 import io.gridline.runtime.device.ExternalIds;
 import java.util.regex.Matcher;

@@ -1,5 +1,6 @@
 package io.gridline.processor;
 
+import io.gridline.runtime.telemetry.SensorModelCatalog;
 import static io.gridline.testkit.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

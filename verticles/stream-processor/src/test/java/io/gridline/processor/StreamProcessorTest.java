@@ -1,5 +1,6 @@
 package io.gridline.processor;
 
+import io.gridline.runtime.telemetry.DatapointIndex;
 import static io.gridline.testkit.Waits.await;
 import static io.gridline.processor.ProcessorFixture.payload;
 import static io.gridline.processor.ProcessorFixture.randomMac;

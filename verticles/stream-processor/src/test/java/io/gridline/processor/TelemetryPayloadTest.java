@@ -1,5 +1,6 @@
 package io.gridline.processor;
 
+import io.gridline.runtime.telemetry.Rejection;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.gridline.processor;
+package io.gridline.runtime.telemetry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -55,24 +55,5 @@ class PayloadDecoderTest {
     Rejection r = assertThrows(Rejection.class,
         () -> PayloadDecoder.decode(HexFormat.of().parseHex("00D702"), List.of(f("int16", "big", 1, 0), f("uint16", "big", 1, 2))));
     assertEquals(Reasons.SHORT_PAYLOAD, r.reason());
-  }
-
-  @Test
-  void topicsAndPayloadsAreChecked() {
-    TelemetryTopic t = TelemetryTopic.parse("tele/f2-AABBCCDDEE01/sensor-mode/2/sensor-16");
-    assertEquals(new TelemetryTopic("aa:bb:cc:dd:ee:01", 2, 16), t);
-    assertEquals("sensor-16.power", t.label("power"));
-    assertEquals(Reasons.UNKNOWN_MODE, assertThrows(Rejection.class,
-        () -> TelemetryTopic.parse("stat/f2-aabbccddee01/sensor-mode/1/sensor-17")).reason());
-    long now = System.currentTimeMillis();
-    assertEquals(1_700_000_000_123L, TelemetryPayload.parse("{\"timestamp\":1700000000123,\"data\":\"00\"}".getBytes(), now).timestamp());
-    assertEquals(1_700_000_000_123L,
-        TelemetryPayload.parse("{\"timestamp\":\"2023-11-14T22:13:20.123Z\",\"data\":\"00\"}".getBytes(), now).timestamp());
-    assertEquals(Reasons.BAD_TIMESTAMP, assertThrows(Rejection.class,
-        () -> TelemetryPayload.parse("{\"timestamp\":1700000000,\"data\":\"00\"}".getBytes(), now)).reason());
-    assertEquals(Reasons.BAD_HEX, assertThrows(Rejection.class,
-        () -> TelemetryPayload.parse("{\"timestamp\":1700000000123,\"data\":\"0\"}".getBytes(), now)).reason());
-    assertEquals(Reasons.INVALID_JSON, assertThrows(Rejection.class,
-        () -> TelemetryPayload.parse("[1]".getBytes(), now)).reason());
   }
 }

@@ -1,4 +1,4 @@
-package io.gridline.processor;
+package io.gridline.runtime.telemetry;
 
 import io.gridline.contracts.telemetry.TelemetryRejected.Reasons;
 import java.math.BigDecimal;
@@ -9,14 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Turns a payload's bytes into field values following a mode's {@code sensor_fields} rows. Pure; no I/O. */
-final class PayloadDecoder {
+public final class PayloadDecoder {
   /** One decoded field. */
-  record Reading(SensorField field, double value) {}
+  public record Reading(SensorField field, double value) {}
 
   private PayloadDecoder() {}
 
   /** @throws Rejection ({@code short-payload}) when a field reaches past the end of {@code data} */
-  static List<Reading> decode(byte[] data, List<SensorField> fields) {
+  public static List<Reading> decode(byte[] data, List<SensorField> fields) {
     List<Reading> out = new ArrayList<>(fields.size());
     for (SensorField f : fields) {
       if (f.byteOffset() + f.size() > data.length) {

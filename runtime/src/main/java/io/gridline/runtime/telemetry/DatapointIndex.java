@@ -1,4 +1,4 @@
-package io.gridline.processor;
+package io.gridline.runtime.telemetry;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -12,18 +12,18 @@ import java.util.Map;
  * start). A new label is inserted by whichever processor sees it first; the upsert returns the existing id to the
  * others, so concurrent first sightings on several nodes still yield one row.
  */
-final class DatapointIndex {
+public final class DatapointIndex {
   // DO UPDATE (a no-op) rather than DO NOTHING: only then does RETURNING give the id of a row that already existed
   private static final String UPSERT = "INSERT INTO datapoints (label, unit) VALUES ($1, $2) "
       + "ON CONFLICT (label) DO UPDATE SET label = EXCLUDED.label RETURNING id";
   private final Pool pool;
   private final Map<String, Future<Integer>> ids = new HashMap<>();
 
-  DatapointIndex(Pool pool) {
+  public DatapointIndex(Pool pool) {
     this.pool = pool;
   }
 
-  Future<Void> preload() {
+  public Future<Void> preload() {
     return pool.query("SELECT id, label FROM datapoints").execute().map(rows -> {
       for (Row r : rows) {
         ids.putIfAbsent(r.getString("label"), Future.succeededFuture(r.getInteger("id")));
@@ -33,12 +33,12 @@ final class DatapointIndex {
   }
 
   /** The label's id when already known here (no I/O), else null: then {@link #idOf} inserts or reads it. */
-  Integer known(String label) {
+  public Integer known(String label) {
     Future<Integer> known = ids.get(label);
     return known != null && known.succeeded() ? known.result() : null;
   }
 
-  Future<Integer> idOf(String label, String unit) {
+  public Future<Integer> idOf(String label, String unit) {
     Future<Integer> known = ids.get(label);
     if (known != null && !known.failed()) {
       return known;

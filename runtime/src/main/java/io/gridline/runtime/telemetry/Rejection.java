@@ -1,19 +1,19 @@
-package io.gridline.processor;
+package io.gridline.runtime.telemetry;
 
 /** Why a raw record cannot be decoded: one of {@code TelemetryRejected.Reasons} and a detail for the operator. */
-final class Rejection extends RuntimeException {
+public final class Rejection extends RuntimeException {
   private final String reason;
 
-  Rejection(String reason, String detail) {
+  public Rejection(String reason, String detail) {
     super(detail, null, false, false);
     this.reason = reason;
   }
 
-  String reason() {
+  public String reason() {
     return reason;
   }
 
-  String detail() {
+  public String detail() {
     return getMessage();
   }
 }

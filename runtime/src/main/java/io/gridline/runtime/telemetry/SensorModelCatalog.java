@@ -1,4 +1,4 @@
-package io.gridline.processor;
+package io.gridline.runtime.telemetry;
 
 import io.gridline.runtime.device.RegisteredDevice;
 import io.vertx.core.Future;
@@ -17,10 +17,10 @@ import org.slf4j.LoggerFactory;
  * reloaded on a timer, when the api announces a change, and (at most once per {@link #MISS_RELOAD_MS}) when a
  * message names a model/mode it does not know yet (per model/mode).
  */
-final class SensorModelCatalog {
+public final class SensorModelCatalog {
   private static final Logger log = LoggerFactory.getLogger(SensorModelCatalog.class);
   /** The model of a controller whose registry metadata names none. */
-  static final String DEFAULT_MODEL = "faces2";
+  public static final String DEFAULT_MODEL = "faces2";
   static final long MISS_RELOAD_MS = 1_000;
   private final Pool pool;
   private volatile Map<String, Map<Integer, List<SensorField>>> models = Map.of();
@@ -28,7 +28,7 @@ final class SensorModelCatalog {
   /** When a model/mode miss last triggered a reload, so a stream of unknown modes costs one query per second each. */
   private final Map<String, Long> missReloads = new HashMap<>();
 
-  SensorModelCatalog(Pool pool) {
+  public SensorModelCatalog(Pool pool) {
     this.pool = pool;
   }
 
@@ -37,14 +37,14 @@ final class SensorModelCatalog {
    * {@link #DEFAULT_MODEL} when that is absent, null or empty (as PostgreSQL's
    * {@code COALESCE(NULLIF(metadata->>'model', ''), 'faces2')} read it).
    */
-  static String modelOf(RegisteredDevice device) {
+  public static String modelOf(RegisteredDevice device) {
     Object model = device.metadata().getValue("model");
     String named = model == null ? null : model instanceof String s ? s : String.valueOf(model);
     return named == null || named.isEmpty() ? DEFAULT_MODEL : named;
   }
 
   /** Loads the table (concurrent callers share one query). */
-  Future<Void> reload() {
+  public Future<Void> reload() {
     if (loading != null) {
       return loading;
     }
@@ -72,13 +72,13 @@ final class SensorModelCatalog {
   }
 
   /** The fields of {@code model}'s {@code mode} when loaded (no I/O), else null: then {@link #fields} may reload. */
-  List<SensorField> known(String model, int mode) {
+  public List<SensorField> known(String model, int mode) {
     List<SensorField> known = lookup(model, mode);
     return known.isEmpty() ? null : known;
   }
 
   /** The fields of {@code model}'s {@code mode}, or an empty list when no rows describe it. */
-  Future<List<SensorField>> fields(String model, int mode) {
+  public Future<List<SensorField>> fields(String model, int mode) {
     List<SensorField> known = lookup(model, mode);
     long now = System.currentTimeMillis();
     String key = model + "/" + mode;
