@@ -1,5 +1,7 @@
 package io.gridline.processor;
 
+import io.gridline.runtime.telemetry.DeadLetters;
+import io.gridline.runtime.telemetry.DeadLetterRows;
 import io.gridline.runtime.telemetry.SensorModelCatalog;
 import io.gridline.runtime.telemetry.DatapointIndex;
 import io.gridline.codecs.Codecs;
@@ -72,7 +74,7 @@ public final class StreamProcessorVerticle extends VerticleBase {
         }))
         .compose(v -> {
           DeadLetters deadLetters = new DeadLetters(producer, pool, new DeadLetterRows(vertx, pool),
-              settings.dlqMaxRowsPerTenant(), settings.dlqMaxAge(), meters);
+              settings.dlqMaxRowsPerTenant(), settings.dlqMaxAge(), meters, "gridline.processor.rejected");
           TelemetryHandler handler = new TelemetryHandler(devices, models, datapoints,
               new EventThrottle(settings.eventsPerDeviceIntervalMs()), deadLetters, producer, meters);
           BoundedRetry retry = new BoundedRetry(vertx, new BoundedRetry.Policy(settings.maxAttempts(), 100, 5_000));

@@ -1,5 +1,6 @@
 package io.gridline.processor;
 
+import io.gridline.runtime.telemetry.DeadLetters;
 import io.gridline.runtime.telemetry.Rejection;
 import io.gridline.runtime.telemetry.SensorField;
 import io.gridline.runtime.telemetry.PayloadDecoder;

@@ -1,5 +1,7 @@
 package io.gridline.processor;
 
+import io.gridline.runtime.telemetry.DeadLetters;
+import io.gridline.runtime.telemetry.DeadLetterRows;
 import io.gridline.runtime.telemetry.SensorModelCatalog;
 import static io.gridline.testkit.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,7 +67,7 @@ class CollaboratorsTest {
     KafkaProducer<String, Buffer> producer = KafkaClients.producer(fx.vertx, config, "dlq-test");
     try {
       DeadLetters dlq = new DeadLetters(producer, fx.db, new DeadLetterRows(fx.vertx, fx.db), 2, Duration.ofDays(1),
-          new SimpleMeterRegistry());
+          new SimpleMeterRegistry(), "gridline.processor.rejected");
       for (int i = 0; i < 4; i++) {
         await(dlq.reject(new TelemetryRejected(tenant.toString(), "aa:bb:cc:dd:ee:01", "bad-hex", "n" + i, "t",
             new byte[] {1}, System.currentTimeMillis())));

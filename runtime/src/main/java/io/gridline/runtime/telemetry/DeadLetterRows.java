@@ -1,4 +1,4 @@
-package io.gridline.processor;
+package io.gridline.runtime.telemetry;
 
 import io.gridline.runtime.Failures;
 import io.vertx.core.Future;
@@ -20,7 +20,7 @@ import java.util.UUID;
  * batched, the DLQ keeps up with the decoder. A batch the database refuses for good (a row it cannot store) is written
  * again row by row, so only that row's record fails. Confined to the verticle's event loop.
  */
-final class DeadLetterRows {
+public final class DeadLetterRows {
   static final int MAX_BATCH = 500;
   static final int MAX_IN_FLIGHT = 2;
   static final long LINGER_MS = 5;
@@ -38,7 +38,7 @@ final class DeadLetterRows {
   private long timer = -1;
   private int inFlight;
 
-  DeadLetterRows(Vertx vertx, Pool pool) {
+  public DeadLetterRows(Vertx vertx, Pool pool) {
     this.vertx = vertx;
     this.pool = pool;
   }

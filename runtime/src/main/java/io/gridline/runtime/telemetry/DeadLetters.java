@@ -1,4 +1,4 @@
-package io.gridline.processor;
+package io.gridline.runtime.telemetry;
 
 import io.gridline.codecs.KafkaCodecs;
 import io.gridline.codecs.KafkaRecords;
@@ -27,10 +27,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Where undecodable input goes: Kafka {@code gridline.telemetry.dlq} (for other consumers) and the bounded
  * {@code telemetry_dlq} table (for the tenant's operators via the API), counted by reason
- * ({@code gridline_processor_rejected_total{reason}}). The table keeps the newest rows per tenant, by count in
+ * ({@code gridline_processor_rejected_total{reason}} for the stream-processor). The table keeps the newest rows per tenant, by count in
  * {@link #trimTenants()} (every second) and by age in {@link #pruneOld()}.
  */
-final class DeadLetters {
+public final class DeadLetters {
   // rows of the tenant beyond the newest N (the index on (tenant_id, id DESC) finds the cut-off)
   private static final String TRIM_TENANT = "DELETE FROM telemetry_dlq WHERE tenant_id = $1 AND id <= "
       + "(SELECT id FROM telemetry_dlq WHERE tenant_id = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)";
@@ -47,14 +47,20 @@ final class DeadLetters {
   private final int maxRowsPerTenant;
   private final Duration maxAge;
   private final MeterRegistry meters;
+  private final String meterName;
   private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
   /** Stands for the rows without a tenant (unknown devices) in {@link #untrimmed}. */
   private static final UUID NO_TENANT = new UUID(0, 0);
   /** Tenants that received rows since the last {@link #trimTenants()}. */
   private final Set<UUID> untrimmed = new HashSet<>();
 
-  DeadLetters(KafkaProducer<String, Buffer> producer, Pool pool, DeadLetterRows rows, int maxRowsPerTenant,
-      Duration maxAge, MeterRegistry meters) {
+  /**
+   * @param meterName the counter of dead letters by reason ({@code gridline.processor.rejected},
+   *                  {@code gridline.lorawan.rejected}): each verticle that rejects telemetry counts its own
+   */
+  public DeadLetters(KafkaProducer<String, Buffer> producer, Pool pool, DeadLetterRows rows, int maxRowsPerTenant,
+      Duration maxAge, MeterRegistry meters, String meterName) {
+    this.meterName = meterName;
     this.producer = producer;
     this.pool = pool;
     this.rows = rows;
@@ -64,7 +70,7 @@ final class DeadLetters {
   }
 
   /** Succeeds once Kafka acknowledged the record and the row is written. */
-  Future<Void> reject(TelemetryRejected r) {
+  public Future<Void> reject(TelemetryRejected r) {
     counter(r.reason()).increment();
     Future<?> sent = producer.send(KafkaRecords.of(Topics.TELEMETRY_DLQ, r.mac(), KafkaCodecs.TELEMETRY_REJECTED, r));
     Future<?> stored = store(r);
@@ -91,7 +97,7 @@ final class DeadLetters {
    * inserts pay that scan (the processor fell to a few hundred records a second). Between two cuts a tenant may hold
    * one second's rows more than the bound.
    */
-  Future<Void> trimTenants() {
+  public Future<Void> trimTenants() {
     if (untrimmed.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -107,13 +113,13 @@ final class DeadLetters {
   }
 
   /** Deletes rows older than the configured age. */
-  Future<Void> pruneOld() {
+  public Future<Void> pruneOld() {
     OffsetDateTime cutoff = OffsetDateTime.now(ZoneOffset.UTC).minus(maxAge);
     return pool.preparedQuery(TRIM_OLD).execute(Tuple.of(cutoff)).mapEmpty();
   }
 
   private Counter counter(String reason) {
-    return rejected.computeIfAbsent(reason, r -> Counter.builder("gridline.processor.rejected")
-        .description("raw telemetry records sent to the DLQ, by reason").tag("reason", r).register(meters));
+    return rejected.computeIfAbsent(reason, r -> Counter.builder(meterName)
+        .description("telemetry sent to the DLQ, by reason").tag("reason", r).register(meters));
   }
 }
