@@ -1,6 +1,7 @@
 package io.gridline.node;
 
 import io.gridline.api.ApiVerticle;
+import io.gridline.lorawan.LorawanVerticle;
 import io.gridline.mqtt.MqttBridgeVerticle;
 import io.gridline.sink.TimescaleSinkVerticle;
 import io.gridline.processor.StreamProcessorVerticle;
@@ -14,6 +15,7 @@ public final class Verticles {
       RegisteredVerticle.of(StreamProcessorVerticle.SPEC),
       RegisteredVerticle.of(TimescaleSinkVerticle.SPEC),
       RegisteredVerticle.of(WebhooksVerticle.SPEC),
+      RegisteredVerticle.of(LorawanVerticle.SPEC, "lorawan.udp-port"),
       RegisteredVerticle.of(ApiVerticle.SPEC, "api.port"));
 
   private Verticles() {}

@@ -46,7 +46,8 @@ class NodeJarIT {
         "GRIDLINE_OPS_PORT", Integer.toString(opsPort),
         // the dev profile's MQTT ports may be held by a developer's running node
         "GRIDLINE_MQTT_PORT", Integer.toString(mqttPort),
-        "GRIDLINE_MQTT_TLS_PORT", Integer.toString(FreePorts.find())));
+        "GRIDLINE_MQTT_TLS_PORT", Integer.toString(FreePorts.find()),
+        "GRIDLINE_LORAWAN_UDP_PORT", "0"));
     return pb.start();
   }
 

@@ -42,6 +42,7 @@ final class TestNodes {
     env.put("GRIDLINE_API_HOST", "127.0.0.1");
     env.put("GRIDLINE_OPS_PORT", "0");
     env.put("GRIDLINE_MQTT_PORT", "0"); // 1883 is often held by a local broker
+    env.put("GRIDLINE_LORAWAN_UDP_PORT", "0"); // tests run side by side: any free UDP port
     env.put("GRIDLINE_MQTT_HOST", "127.0.0.1");
     env.put("GRIDLINE_OPS_HOST", "127.0.0.1");
     env.put("GRIDLINE_DEVSERVICES_DATA_DIR", tempDir("gridline-node-test-").toString());

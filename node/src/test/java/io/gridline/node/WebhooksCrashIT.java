@@ -164,6 +164,7 @@ class WebhooksCrashIT {
     pb.environment().put("GRIDLINE_API_PORT", Integer.toString(FreePorts.find()));
     pb.environment().put("GRIDLINE_MQTT_PORT", Integer.toString(FreePorts.find()));
     pb.environment().put("GRIDLINE_MQTT_TLS_PORT", Integer.toString(FreePorts.find()));
+    pb.environment().put("GRIDLINE_LORAWAN_UDP_PORT", "0");
     Process p = pb.start();
     nodes.add(p);
     return p;

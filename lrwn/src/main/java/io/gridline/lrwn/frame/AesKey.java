@@ -12,6 +12,11 @@ public final class AesKey {
     this.octets = octets;
   }
 
+  /** A copy of the key's octets (to seal it for storage). */
+  public byte[] octets() {
+    return octets.clone();
+  }
+
   /** @throws IllegalArgumentException unless exactly 16 octets */
   public static AesKey of(byte[] octets) {
     if (octets.length != 16) {

@@ -30,7 +30,7 @@ public record TxPacket(boolean imme, OptionalLong tmst, OptionalLong tmms, long 
         true, OptionalInt.empty(), phyPayload, false);
   }
 
-  static TxPacket fromJson(JsonObject json) throws SemtechPacketException {
+  public static TxPacket fromJson(JsonObject json) throws SemtechPacketException {
     JsonFields f = new JsonFields(json, "txpk");
     return new TxPacket(f.boolOr("imme", false), f.optionalInteger("tmst", 0, 0xFFFF_FFFFL),
         f.optionalInteger("tmms", 0, Long.MAX_VALUE), f.frequencyHz("freq"), f.intOr("rfch", 0, 255, 0),
@@ -38,7 +38,7 @@ public record TxPacket(boolean imme, OptionalLong tmst, OptionalLong tmms, long 
         f.boolOr("ipol", false), f.optionalInt("prea", 0, 65_535), Bytes.of(f.data()), f.boolOr("ncrc", false));
   }
 
-  JsonObject toJson() {
+  public JsonObject toJson() {
     JsonObject json = new JsonObject();
     if (imme) {
       json.put("imme", true);

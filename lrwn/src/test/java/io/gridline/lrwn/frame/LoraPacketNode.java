@@ -18,9 +18,9 @@ import org.opentest4j.TestAbortedException;
  * request. Without node or npm the tests are skipped on a laptop and fail under CI ({@code CI=true}), the same rule
  * as {@link RequiredTools}, which also covers an install that fails.
  */
-final class LoraPacketNode {
+public final class LoraPacketNode {
   /** The version the interop tests were verified against; {@code npm install} takes exactly this one. */
-  static final String VERSION = "0.8.25";
+  public static final String VERSION = "0.8.25";
   private static final Path DIR = Path.of("target", "npm").toAbsolutePath();
   private static LoraPacketNode installed;
   /** Why the install failed, so the next tests skip or fail at once instead of running npm again. */
@@ -33,7 +33,7 @@ final class LoraPacketNode {
     this.node = node;
   }
 
-  static synchronized LoraPacketNode installed() {
+  public static synchronized LoraPacketNode installed() {
     if (notInstalled != null) {
       throw notInstalled;
     }
@@ -73,7 +73,7 @@ final class LoraPacketNode {
   }
 
   /** Runs one bridge operation; a failing script fails the test with node's error output. */
-  JsonObject call(JsonObject request) {
+  public JsonObject call(JsonObject request) {
     try {
       return new JsonObject(run(List.of(node, DIR.resolve("lora-packet-bridge.js").toString()), request.encode(), 60));
     } catch (IOException e) {

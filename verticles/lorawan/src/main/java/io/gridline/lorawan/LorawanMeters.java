@@ -1,0 +1,73 @@
+package io.gridline.lorawan;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+
+/** The LoRaWAN network server's metrics ({@code gridline_lorawan_*} in Prometheus). */
+public final class LorawanMeters {
+  private final MeterRegistry registry;
+  private final Timer uplinkLatency;
+
+  public LorawanMeters(MeterRegistry registry) {
+    this.registry = registry;
+    uplinkLatency = Timer.builder("gridline.lorawan.uplink.latency")
+        .description("first copy received → uplink handled (includes the dedup window)")
+        .publishPercentiles(0.5, 0.99).register(registry);
+  }
+
+  /** A datagram handled, by type (push-data, pull-data, tx-ack, pull-resp). */
+  public void datagram(String type) {
+    registry.counter("gridline.lorawan.datagrams", "type", type).increment();
+  }
+
+  /** A datagram dropped, by reason (the codec's refusal label, unknown-gateway, …). */
+  public void datagramRefused(String reason) {
+    registry.counter("gridline.lorawan.datagrams.refused", "reason", reason).increment();
+  }
+
+  /** An rxpk not handled (crc-failed, not-lora). */
+  public void rxpkDropped(String reason) {
+    registry.counter("gridline.lorawan.rxpk.dropped", "reason", reason).increment();
+  }
+
+  /** A gateway's TX_ACK, by error (none = scheduled). */
+  public void txAck(String error) {
+    registry.counter("gridline.lorawan.tx.acks", "error", error).increment();
+  }
+
+  /** A copy of an uplink another copy handles. */
+  public void dedupCopy() {
+    registry.counter("gridline.lorawan.dedup.copies").increment();
+  }
+
+  public void uplinkAccepted(long firstSeenMs) {
+    registry.counter("gridline.lorawan.uplinks.accepted").increment();
+    uplinkLatency.record(Math.max(0, System.currentTimeMillis() - firstSeenMs), TimeUnit.MILLISECONDS);
+  }
+
+  /** A refused uplink or join, by reason (mic-mismatch, replay, unknown-devaddr, dev-nonce-replay, …). */
+  public void uplinkRefused(String reason) {
+    registry.counter("gridline.lorawan.uplinks.refused", "reason", reason).increment();
+  }
+
+  public void joinAccepted() {
+    registry.counter("gridline.lorawan.joins.accepted").increment();
+  }
+
+  /** A downlink handed to a gateway, by kind (join-accept, data, ack, mac) and path (local, remote). */
+  public void downlink(String kind, String path) {
+    registry.counter("gridline.lorawan.downlinks", "kind", kind, "path", path).increment();
+  }
+
+  /** A downlink that could not go out, by reason. */
+  public void downlinkFailed(String reason) {
+    registry.counter("gridline.lorawan.downlinks.failed", "reason", reason).increment();
+  }
+
+  /** Reads the count of a refusal reason (tests). */
+  public double refused(String reason) {
+    var c = registry.find("gridline.lorawan.uplinks.refused").tag("reason", reason).counter();
+    return c == null ? 0 : c.count();
+  }
+}
