@@ -21,6 +21,8 @@ public sealed interface RegionParams permits Eu868, Us915 {
   /** JOIN_ACCEPT_DELAY1 and 2, the receive windows of a JoinAccept. */
   Duration JOIN_ACCEPT_DELAY1 = Duration.ofSeconds(5);
   Duration JOIN_ACCEPT_DELAY2 = Duration.ofSeconds(6);
+  /** The largest FRMPayload any data rate of these regions carries (EU868 DR4-7, US915 DR3-4 and DR10-13). */
+  int MAX_FRM_PAYLOAD = 242;
 
   static Optional<RegionParams> byName(String name) {
     return switch (name) {

@@ -14,6 +14,11 @@ import io.gridline.api.devices.RegistryEvents;
 import io.gridline.api.http.ApiRouter;
 import io.gridline.api.http.Authenticator;
 import io.gridline.api.http.OpenApiDocument;
+import io.gridline.api.lorawan.DownlinkQueueRoutes;
+import io.gridline.api.lorawan.GatewayRepository;
+import io.gridline.api.lorawan.GatewayRoutes;
+import io.gridline.api.lorawan.LorawanDeviceRepository;
+import io.gridline.api.lorawan.LorawanDeviceRoutes;
 import io.gridline.api.telemetry.SensorModelRepository;
 import io.gridline.api.telemetry.SensorModelRoutes;
 import io.gridline.api.telemetry.TelemetryDlqRepository;
@@ -35,6 +40,7 @@ import io.gridline.runtime.GridlineConfig;
 import io.gridline.runtime.Listeners;
 import io.gridline.runtime.Meters;
 import io.gridline.runtime.Readiness;
+import io.gridline.runtime.SecretBox;
 import io.gridline.runtime.Store;
 import io.gridline.runtime.StoreClients;
 import io.gridline.runtime.VerticleSpec;
@@ -76,7 +82,11 @@ public final class ApiVerticle extends VerticleBase {
     DeviceRepository devices = new DeviceRepository(pool);
     telemetry = TelemetryRepository.create(vertx, config, pool, settings.telemetryTimeout());
     redis = StoreClients.redis(vertx, config);
-    RegistryEvents events = new RegistryEvents(vertx.eventBus(), new RegistryCache(RedisAPI.api(redis)));
+    RedisAPI redisApi = RedisAPI.api(redis);
+    RegistryEvents events = new RegistryEvents(vertx.eventBus(), new RegistryCache(redisApi));
+    CommandLedger commands = new CommandLedger(pool);
+    LorawanDeviceRepository lorawanDevices = new LorawanDeviceRepository(pool, devices, redisApi,
+        SecretBox.fromBase64(config.string("secrets.encryption-key")));
     Authenticator authenticator = new Authenticator(keys, settings.adminKey(), meters);
 
     return OpenApiDocument.load(vertx)
@@ -88,8 +98,7 @@ public final class ApiVerticle extends VerticleBase {
             new SensorModelRoutes(new SensorModelRepository(pool), vertx.eventBus()).mount(endpoints);
             new TelemetryDlqRoutes(new TelemetryDlqRepository(pool)).mount(endpoints);
             new CredentialRoutes(devices, new CredentialRepository(pool), events).mount(endpoints);
-            new CommandRoutes(devices, new DeviceOwners(RedisAPI.api(redis)), vertx.eventBus(),
-                new CommandLedger(pool)).mount(endpoints);
+            new CommandRoutes(devices, new DeviceOwners(redisApi), vertx.eventBus(), commands).mount(endpoints);
             new CertificateRoutes(vertx, devices, new CertificateRepository(pool), events, config).mount(endpoints);
             new TelemetryRoutes(devices, telemetry, java.time.Clock.systemUTC(), settings.telemetryMaxRange())
                 .mount(endpoints);
@@ -97,6 +106,9 @@ public final class ApiVerticle extends VerticleBase {
             new WebhookRoutes(vertx, webhooks, webhookSettings).mount(endpoints);
             new WebhookDeliveryRoutes(webhooks, new WebhookDeliveryRepository(pool), vertx.eventBus(),
                 webhookSettings.replyTimeoutMs()).mount(endpoints);
+            new GatewayRoutes(new GatewayRepository(pool)).mount(endpoints);
+            new LorawanDeviceRoutes(lorawanDevices, events).mount(endpoints);
+            new DownlinkQueueRoutes(lorawanDevices, commands).mount(endpoints);
             openApi.mount(endpoints);
           });
           return settings.demoTenant()

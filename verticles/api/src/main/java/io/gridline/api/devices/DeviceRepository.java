@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,12 @@ public final class DeviceRepository {
    * locks the tenant row and refuses the insert past {@code max_devices}, so concurrent creates never overshoot.
    */
   Future<Device> create(UUID tenantId, DeviceInput input) {
-    return pool.preparedQuery("INSERT INTO devices (tenant_id, kind, external_id, name, metadata) "
+    return create(pool, tenantId, input);
+  }
+
+  /** As {@link #create(UUID, DeviceInput)}, through {@code client} (a transaction that adds the kind's own row). */
+  public Future<Device> create(SqlClient client, UUID tenantId, DeviceInput input) {
+    return client.preparedQuery("INSERT INTO devices (tenant_id, kind, external_id, name, metadata) "
             + "VALUES ($1, $2, $3, $4, $5) RETURNING " + Device.COLUMNS)
         .execute(Tuple.of(tenantId, input.kind(), input.externalId(), input.name(), input.metadata()))
         .map(rows -> Device.from(rows.iterator().next()))
@@ -91,7 +97,7 @@ public final class DeviceRepository {
         .compose(rows -> found(rows, id));
   }
 
-  Future<Device> delete(UUID tenantId, long id) {
+  public Future<Device> delete(UUID tenantId, long id) {
     return pool.preparedQuery("DELETE FROM devices WHERE id = $1 AND tenant_id = $2 RETURNING " + Device.COLUMNS)
         .execute(Tuple.of(id, tenantId))
         .compose(rows -> found(rows, id));

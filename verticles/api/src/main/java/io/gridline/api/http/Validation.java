@@ -103,6 +103,63 @@ public final class Validation {
     return d.intValueExact();
   }
 
+  /**
+   * Hexadecimal octets ({@code octets} of them, or any even number up to {@code -octets} when negative), any case,
+   * bytes optionally separated by {@code :} or {@code -}; answered in lower case without separators.
+   */
+  public String hex(String field, boolean required, int octets) {
+    String s = text(field, required, 1024);
+    if (s == null) {
+      return null;
+    }
+    String bare = s.replaceAll("[:-]", "").toLowerCase(java.util.Locale.ROOT);
+    boolean hex = bare.matches("([0-9a-f]{2})*");
+    boolean length = octets >= 0 ? bare.length() == octets * 2 : bare.length() <= -octets * 2;
+    if (!hex || !length) {
+      reject(field, octets >= 0 ? "must be " + octets + " octets in hex (" + octets * 2 + " hex digits)"
+          : "must be at most " + -octets + " octets in hex (an even number of hex digits)");
+      return null;
+    }
+    return bare;
+  }
+
+  /** An optional boolean; absent or {@code null} is {@code absent}. */
+  public Boolean bool(String field, boolean absent) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return absent;
+    }
+    if (!(value instanceof Boolean b)) {
+      reject(field, "must be true or false");
+      return null;
+    }
+    return b;
+  }
+
+  /** An optional choice; absent or {@code null} is {@code absent}. */
+  public String oneOf(String field, List<String> allowed, String absent) {
+    return body.getValue(field) == null ? absent : oneOf(field, allowed);
+  }
+
+  /** An optional whole number in {@code [min, max]}; absent or {@code null} is {@code absent}. */
+  public Long longValue(String field, long min, long max, long absent) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return absent;
+    }
+    if (!(value instanceof Number n) || (n instanceof Double || n instanceof Float)
+        && n.doubleValue() != Math.rint(n.doubleValue())) {
+      reject(field, "must be an integer");
+      return null;
+    }
+    long l = n.longValue();
+    if (l < min || l > max) {
+      reject(field, "must be between " + min + " and " + max);
+      return null;
+    }
+    return l;
+  }
+
   /** An optional JSON object; absent or {@code null} means empty. */
   public JsonObject object(String field) {
     Object value = body.getValue(field);
