@@ -25,9 +25,11 @@ public final class Topics {
    * device id, for the lorawan verticle to store and decode: data, so it goes through Kafka before the api answers.
    */
   public static final String LORAWAN_INTEGRATION = "gridline.lorawan.integration";
+  /** Integration events the lorawan verticle could not apply (malformed, or a write that kept failing), parked. */
+  public static final String LORAWAN_INTEGRATION_PARKED = "gridline.lorawan.integration.parked";
 
   public static final List<String> ALL = List.of(TELEMETRY_RAW, TELEMETRY_DECODED, TELEMETRY_DLQ, EVENTS,
-      TELEMETRY_PARKED, EVENTS_PARKED, LORAWAN_INTEGRATION);
+      TELEMETRY_PARKED, EVENTS_PARKED, LORAWAN_INTEGRATION, LORAWAN_INTEGRATION_PARKED);
 
   private Topics() {}
 }

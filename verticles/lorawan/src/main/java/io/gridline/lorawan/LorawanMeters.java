@@ -65,6 +65,11 @@ public final class LorawanMeters {
     registry.counter("gridline.lorawan.downlinks.failed", "reason", reason).increment();
   }
 
+  /** An external network server's event applied, by source (chirpstack) and event (up, join, status, …). */
+  public void integrationEvent(String source, String event) {
+    registry.counter("gridline.lorawan.integration.events", "source", source, "event", event).increment();
+  }
+
   /** Reads the count of a refusal reason (tests). */
   public double refused(String reason) {
     var c = registry.find("gridline.lorawan.uplinks.refused").tag("reason", reason).counter();

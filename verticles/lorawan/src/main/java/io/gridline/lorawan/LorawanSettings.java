@@ -17,13 +17,15 @@ import java.time.Duration;
  * @param rx1DelaySeconds       RECEIVE_DELAY1 given to devices in join accepts and used for their downlinks
  * @param maxRetries            sends of a confirmed downlink without an ACK before it is dead
  * @param framesPerDevice       newest uplinks kept per device
+ * @param integrationMaxAttempts tries of an integration event whose write fails before it is parked
  * @param dlqMaxRowsPerTenant   the telemetry DLQ's bound per tenant ({@code processor.dlq-max-rows-per-tenant}: one
  *                              DLQ, whoever writes to it)
  * @param dlqMaxAge             its age bound ({@code processor.dlq-max-age})
  * @param modelsRefreshMs       how often the sensor models are reloaded ({@code processor.models-refresh-ms})
  */
 public record LorawanSettings(String host, int udpPort, NetId netId, long dedupWindowMs,
-    boolean acceptUnknownGateways, int rx1DelaySeconds, int maxRetries, int framesPerDevice, int dlqMaxRowsPerTenant,
+    boolean acceptUnknownGateways, int rx1DelaySeconds, int maxRetries, int framesPerDevice, int integrationMaxAttempts,
+    int dlqMaxRowsPerTenant,
     Duration dlqMaxAge, long modelsRefreshMs) {
 
   public static LorawanSettings from(GridlineConfig config) {
@@ -40,6 +42,7 @@ public record LorawanSettings(String host, int udpPort, NetId netId, long dedupW
     return new LorawanSettings(config.string("lorawan.host"), config.portOrOff("lorawan.udp-port"), netId,
         config.nonNegativeLong("lorawan.dedup-window-ms"), config.bool("lorawan.accept-unknown-gateways"), rx1Delay,
         config.positiveInt("lorawan.max-retries"), config.positiveInt("lorawan.frames-per-device"),
+        config.positiveInt("lorawan.integration-max-attempts"),
         config.positiveInt("processor.dlq-max-rows-per-tenant"), config.duration("processor.dlq-max-age"),
         config.positiveLong("processor.models-refresh-ms"));
   }

@@ -1,5 +1,6 @@
 package io.gridline.lorawan;
 
+import io.gridline.contracts.Topics;
 import io.gridline.contracts.telemetry.TelemetryAddresses;
 import io.gridline.lorawan.downlink.DownlinkScheduler;
 import io.gridline.lorawan.gateway.GatewayBackend;
@@ -7,8 +8,11 @@ import io.gridline.lorawan.gateway.GatewayEvents;
 import io.gridline.lorawan.gateway.GatewayRouter;
 import io.gridline.lorawan.gateway.UplinkFrame;
 import io.gridline.lorawan.gateway.backend.semtechudp.UdpBackend;
+import io.gridline.lorawan.integration.chirpstack.ChirpstackEvents;
+import io.gridline.lorawan.integration.chirpstack.IntegrationFeed;
 import io.gridline.lorawan.joinserver.EmbeddedJoinServer;
 import io.gridline.lorawan.maccommand.MacHandler;
+import io.gridline.lorawan.storage.DeviceStatus;
 import io.gridline.lorawan.storage.FrameStore;
 import io.gridline.lorawan.storage.GatewayStore;
 import io.gridline.lorawan.storage.SessionStore;
@@ -19,6 +23,7 @@ import io.gridline.lrwn.semtechudp.TxAckError;
 import io.gridline.runtime.GridlineConfig;
 import io.gridline.runtime.KafkaClients;
 import io.gridline.runtime.Meters;
+import io.gridline.runtime.Parking;
 import io.gridline.runtime.SecretBox;
 import io.gridline.runtime.Store;
 import io.gridline.runtime.StoreClients;
@@ -47,7 +52,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The LoRaWAN network server: gateways (Semtech UDP) → dedup → data uplinks and joins → sessions, frames, events,
- * telemetry → class A downlinks. This class only wires; a frame can be followed folder by folder (see the module
+ * telemetry → class A downlinks; and the events of an external ChirpStack the api accepted (Kafka
+ * {@code gridline.lorawan.integration} → {@code integration/chirpstack}). This class only wires; a frame can be followed folder by folder (see the module
  * README). One instance per node holds the UDP port.
  */
 public final class LorawanVerticle extends VerticleBase {
@@ -63,6 +69,7 @@ public final class LorawanVerticle extends VerticleBase {
   private DeviceDirectory devices;
   private GatewayRouter router;
   private UdpBackend udp;
+  private IntegrationFeed integration;
   private LorawanMeters meters;
   private final List<Long> timers = new ArrayList<>();
   private final List<MessageConsumer<?>> listeners = new ArrayList<>();
@@ -87,6 +94,9 @@ public final class LorawanVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> KafkaClients.producer(vertx, config, SPEC.name()))
         .compose(p -> {
           producer = p;
+          return vertx.executeBlocking(() -> KafkaClients.consumer(vertx, config, SPEC.name()));
+        })
+        .compose(consumer -> {
           DeviceEvents events = new DeviceEvents(producer);
           List<GatewayBackend> backends = new ArrayList<>();
           router = new GatewayRouter(vertx, redisApi, config.nodeId(), backends);
@@ -97,11 +107,15 @@ public final class LorawanVerticle extends VerticleBase {
           timers.add(vertx.setPeriodic(DLQ_TRIM_MS, id -> deadLetters.trimTenants()));
           timers.add(vertx.setPeriodic(settings.modelsRefreshMs(), id -> models.reload()));
           timers.add(vertx.setPeriodic(GatewayStore.RELOAD_MS, id -> gateways.reload()));
+          FrameStore frames = new FrameStore(pool, settings.framesPerDevice());
+          UplinkTelemetry telemetry = new UplinkTelemetry(devices, models, datapoints, deadLetters, producer);
           UplinkHandler uplinks = new UplinkHandler(new Dedup(vertx, redisApi, settings.dedupWindowMs()), sessions,
-              new FrameStore(pool, settings.framesPerDevice()), new MacHandler(pool, registry), events, downlinks,
-              new EmbeddedJoinServer(pool, box, settings.netId()),
-              new UplinkTelemetry(devices, models, datapoints, deadLetters, producer), settings, meters,
-              new SecureRandom());
+              frames, new MacHandler(pool, registry), events, downlinks,
+              new EmbeddedJoinServer(pool, box, settings.netId()), telemetry, settings, meters, new SecureRandom());
+          integration = new IntegrationFeed(vertx, consumer, new ChirpstackEvents(pool, frames,
+              new DeviceStatus(pool), events, telemetry, meters),
+              new Parking(producer, Topics.LORAWAN_INTEGRATION_PARKED, SPEC.name(), registry),
+              settings.integrationMaxAttempts());
           GatewayEvents gatewayEvents = new GatewayEvents() {
             @Override
             public void uplink(UplinkFrame frame) {
@@ -121,6 +135,7 @@ public final class LorawanVerticle extends VerticleBase {
           return Future.all(models.reload(), datapoints.preload(), devices.listenForChanges(), gateways.reload(),
               router.start());
         })
+        .compose(v -> integration.start())
         .compose(v -> udp == null ? Future.succeededFuture() : udp.start())
         .onSuccess(v -> log.info("lorawan: network server for NetID {} (dedup window {} ms, RX1 delay {} s)",
             settings.netId().hex(), settings.dedupWindowMs(), settings.rx1DelaySeconds()))
@@ -138,6 +153,7 @@ public final class LorawanVerticle extends VerticleBase {
     Future<?> listening = Future.all(listeners.stream().map(MessageConsumer::unregister).toList());
     return listening
         .eventually(() -> udp == null ? Future.succeededFuture() : udp.stop())
+        .eventually(() -> integration == null ? Future.succeededFuture() : integration.stop())
         .eventually(() -> router == null ? Future.succeededFuture() : router.stop())
         .eventually(() -> devices == null ? Future.succeededFuture() : devices.close())
         .eventually(() -> producer == null ? Future.succeededFuture() : producer.close())

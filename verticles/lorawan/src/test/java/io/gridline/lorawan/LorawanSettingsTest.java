@@ -24,6 +24,7 @@ class LorawanSettingsTest {
         NetId.fromHex(d.getString("lorawan.net-id")), d.getLong("lorawan.dedup-window-ms"),
         d.getBoolean("lorawan.accept-unknown-gateways"), d.getInteger("lorawan.rx1-delay-seconds"),
         d.getInteger("lorawan.max-retries"), d.getInteger("lorawan.frames-per-device"),
+        d.getInteger("lorawan.integration-max-attempts"),
         d.getInteger("processor.dlq-max-rows-per-tenant"), Duration.parse(d.getString("processor.dlq-max-age")),
         d.getLong("processor.models-refresh-ms")), s);
   }
