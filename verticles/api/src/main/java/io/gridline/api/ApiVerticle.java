@@ -14,6 +14,8 @@ import io.gridline.api.devices.RegistryEvents;
 import io.gridline.api.http.ApiRouter;
 import io.gridline.api.http.Authenticator;
 import io.gridline.api.http.OpenApiDocument;
+import io.gridline.api.integrations.ChirpstackRoutes;
+import io.gridline.api.integrations.IntegrationHandOver;
 import io.gridline.api.lorawan.DownlinkQueueRoutes;
 import io.gridline.api.lorawan.GatewayRepository;
 import io.gridline.api.lorawan.GatewayRoutes;
@@ -37,6 +39,7 @@ import io.gridline.api.webhooks.WebhookSecrets;
 import io.gridline.api.webhooks.WebhookApiSettings;
 import io.gridline.codecs.Codecs;
 import io.gridline.runtime.GridlineConfig;
+import io.gridline.runtime.KafkaClients;
 import io.gridline.runtime.Listeners;
 import io.gridline.runtime.Meters;
 import io.gridline.runtime.Readiness;
@@ -47,16 +50,19 @@ import io.gridline.runtime.VerticleSpec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
 import java.util.Set;
 
 /**
- * Operator REST API on {@code api.port}: tenants and their API keys (admin key), devices and webhook subscriptions
- * (tenant keys), the OpenAPI document. This class only wires; see the module README for routes, auth and config keys.
+ * Operator REST API on {@code api.port}: tenants and their API keys (admin key), devices, webhook subscriptions,
+ * LoRaWAN resources and ChirpStack's integration (tenant keys), the OpenAPI document. Kafka is optional here: with
+ * {@code kafka.bootstrap-servers} set (or another verticle of the node needing it) integration events are handed on. This class only wires; see the module README for routes, auth and config keys.
  */
 public final class ApiVerticle extends VerticleBase {
   public static final VerticleSpec SPEC = new VerticleSpec("api", Set.of(Store.POSTGRES, Store.REDIS), ApiVerticle::new);
@@ -64,6 +70,8 @@ public final class ApiVerticle extends VerticleBase {
 
   private Pool pool;
   private Redis redis;
+  /** For the integration routes; null when the node has no Kafka (kafka.bootstrap-servers unset). */
+  private KafkaProducer<String, Buffer> producer;
   private TelemetryRepository telemetry;
   private Router router;
   private HttpServer server;
@@ -89,7 +97,14 @@ public final class ApiVerticle extends VerticleBase {
         SecretBox.fromBase64(config.string("secrets.encryption-key")));
     Authenticator authenticator = new Authenticator(keys, settings.adminKey(), meters);
 
-    return OpenApiDocument.load(vertx)
+    Future<KafkaProducer<String, Buffer>> kafka = config.has(Store.KAFKA.urlKey())
+        ? vertx.executeBlocking(() -> KafkaClients.producer(vertx, config, SPEC.name()))
+        : Future.succeededFuture(null);
+    return kafka
+        .compose(p -> {
+          producer = p;
+          return OpenApiDocument.load(vertx);
+        })
         .compose(openApi -> {
           router = ApiRouter.create(vertx, settings, authenticator, meters, endpoints -> {
             new TenantRoutes(tenants, events).mount(endpoints);
@@ -109,6 +124,7 @@ public final class ApiVerticle extends VerticleBase {
             new GatewayRoutes(new GatewayRepository(pool)).mount(endpoints);
             new LorawanDeviceRoutes(lorawanDevices, events).mount(endpoints);
             new DownlinkQueueRoutes(lorawanDevices, commands).mount(endpoints);
+            new ChirpstackRoutes(devices, new IntegrationHandOver(producer), meters).mount(endpoints);
             openApi.mount(endpoints);
           });
           return settings.demoTenant()
@@ -117,7 +133,7 @@ public final class ApiVerticle extends VerticleBase {
         })
         .compose(v -> listen(settings))
         .onSuccess(v -> Readiness.of(vertx).register(READINESS_CHECK, () -> pool.query("SELECT 1").execute()))
-        .onFailure(err -> telemetry.close().eventually(() -> pool.close()));
+        .onFailure(err -> telemetry.close().eventually(() -> pool.close()).eventually(this::closeProducer));
   }
 
   private Future<HttpServer> listen(ApiSettings settings) {
@@ -131,7 +147,11 @@ public final class ApiVerticle extends VerticleBase {
     Readiness.of(vertx).unregister(READINESS_CHECK);
     redis.close();
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(() -> telemetry.close()).eventually(() -> pool.close());
+    return closed.eventually(() -> telemetry.close()).eventually(() -> pool.close()).eventually(this::closeProducer);
+  }
+
+  private Future<Void> closeProducer() {
+    return producer == null ? Future.succeededFuture() : producer.close();
   }
 
   /** The port the API listens on (the bound one when {@code api.port} is 0); -1 before start. */

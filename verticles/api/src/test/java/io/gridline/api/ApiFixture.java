@@ -67,6 +67,13 @@ public final class ApiFixture extends VerticleFixture<ApiVerticle> {
     return fixture;
   }
 
+  /** A fresh database and a running API with the test config plus {@code overrides} (e.g. a Kafka to hand on to). */
+  public static ApiFixture start(Vertx vertx, JsonObject overrides) {
+    ApiFixture fixture = database(vertx);
+    fixture.verticle = fixture.deploy(fixture.config().mergeIn(overrides));
+    return fixture;
+  }
+
   public ApiVerticle verticle() {
     return verticle;
   }

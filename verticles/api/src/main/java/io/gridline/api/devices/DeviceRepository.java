@@ -74,6 +74,14 @@ public final class DeviceRepository {
         .compose(rows -> found(rows, id));
   }
 
+  /** The tenant's device of this kind and canonical external id, if it has one. */
+  public Future<Optional<Device>> findByExternalId(UUID tenantId, String kind, String externalId) {
+    return pool.preparedQuery("SELECT " + Device.COLUMNS + " FROM devices WHERE kind = $1 AND external_id = $2 "
+            + "AND tenant_id = $3")
+        .execute(Tuple.of(kind, externalId, tenantId))
+        .map(DeviceRepository::first);
+  }
+
   /** @param kind only devices of this kind, or all when null */
   Future<Page.Slice<Device>> list(UUID tenantId, String kind, Page page) {
     Future<List<Device>> items = pool.preparedQuery("SELECT " + Device.COLUMNS + " FROM devices WHERE " + TENANT_FILTER

@@ -55,6 +55,11 @@ public final class Problem extends RuntimeException {
     return new Problem(403, "forbidden", "Forbidden", detail, List.of(), Map.of());
   }
 
+  /** 415: a body in a media type the route does not read. */
+  public static Problem unsupportedMediaType(String detail) {
+    return new Problem(415, "unsupported-media-type", "Unsupported Media Type", detail, List.of(), Map.of());
+  }
+
   public static Problem notFound(String detail) {
     return new Problem(404, "not-found", "Not Found", detail, List.of(), Map.of());
   }
@@ -128,7 +133,7 @@ public final class Problem extends RuntimeException {
     };
   }
 
-  int status() {
+  public int status() {
     return status;
   }
 
