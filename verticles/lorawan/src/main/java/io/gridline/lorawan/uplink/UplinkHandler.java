@@ -106,6 +106,11 @@ public final class UplinkHandler {
           ? onJoinRequest(join, key, won.get())
           : onDataUplink(new UplinkContext(copy.phyPayload(), (DataFrame) phy, key, won.get()));
       return done.recover(this::refused);
+    }, err -> {
+      meters.uplinkRefused(UplinkRefusal.DEDUP_UNAVAILABLE);
+      refusals.warn("uplink from gateway {} not handled: dedup failed ({})", copy.rxInfo().gatewayId(),
+          String.valueOf(err));
+      return Future.succeededFuture();
     });
   }
 

@@ -17,6 +17,8 @@ public final class UplinkRefusal extends RuntimeException {
   public static final String NO_APP_KEY = "no-app-key";
   public static final String DEV_NONCE_REPLAY = "dev-nonce-replay";
   public static final String UNKNOWN_DATA_RATE = "unknown-data-rate";
+  /** Redis did not answer the dedup steps (counted so that every frame is, then left: the gateway may resend). */
+  public static final String DEDUP_UNAVAILABLE = "dedup-unavailable";
 
   private final String reason;
 
