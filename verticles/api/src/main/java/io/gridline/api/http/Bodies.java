@@ -39,6 +39,11 @@ public final class Bodies {
     if (!(value instanceof JsonObject json)) {
       return Future.failedFuture(Problem.invalid("body", "must be a JSON object"));
     }
+    return storable(json);
+  }
+
+  /** A JSON object read otherwise (e.g. from protobuf), under the same check. */
+  public static Future<JsonObject> storable(JsonObject json) {
     List<FieldError> unstorable = new ArrayList<>();
     collectUnstorable(json, "", unstorable);
     return unstorable.isEmpty() ? Future.succeededFuture(json) : Future.failedFuture(Problem.validation(unstorable));

@@ -27,7 +27,8 @@ import java.util.function.BiFunction;
  * <ul>
  *   <li>{@code POST /api/v1/integrations/chirpstack?event=up|join|status|ack|txack|log}: ChirpStack v4 JSON
  *   (its HTTP integration with the JSON marshaler; a tenant write key in {@code Authorization: Bearer}, set as a
- *   custom header in ChirpStack). Protobuf bodies ({@code application/octet-stream}) are 415 for now.</li>
+ *   custom header in ChirpStack), or its protobuf marshaler ({@code application/octet-stream}, the {@code proto}
+ *   module's schema).</li>
  *   <li>{@code POST /api/v1/lorawan/webhooks/{tenantId}/uplink|status|error}: seed 001's paths, v3 payloads
  *   ({@code devEUI}, {@code objectJSON}, {@code rxInfo[].rssi}); the path's tenant must be the key's.</li>
  * </ul>
@@ -62,7 +63,7 @@ public final class ChirpstackRoutes {
     Caller caller = Caller.of(ctx);
     String event = ctx.queryParams().get("event");
     long now = System.currentTimeMillis();
-    readEvent(ctx, event)
+    readEvent(ctx, event, true)
         .compose(body -> ChirpstackEvent.v4(event, body, now))
         .compose(e -> findDevice(caller, e))
         .compose(this::handOver)
@@ -78,7 +79,7 @@ public final class ChirpstackRoutes {
     Future<Void> ownTenant = caller.tenantId().toString().equalsIgnoreCase(tenant) ? Future.succeededFuture()
         : Future.failedFuture(Problem.notFound("no tenant " + tenant + " for this key"));
     ownTenant
-        .compose(v -> readEvent(ctx, event))
+        .compose(v -> readEvent(ctx, event, false))
         .compose(body -> parse.apply(body, now))
         .compose(e -> findDevice(caller, e))
         .compose(this::handOver)
@@ -86,17 +87,23 @@ public final class ChirpstackRoutes {
         .onComplete(Respond.json(ctx, 202, outcome -> new JsonObject().put("outcome", outcome)));
   }
 
-  /** The event type must be known and the body JSON (ChirpStack's JSON marshaler). */
-  private static Future<JsonObject> readEvent(RoutingContext ctx, String event) {
+  /**
+   * The event type must be known; the body is ChirpStack's JSON, or its protobuf ({@code application/octet-stream},
+   * read into the same JSON form by {@link ChirpstackProtobuf}).
+   */
+  private static Future<JsonObject> readEvent(RoutingContext ctx, String event, boolean protobuf) {
     if (event == null || !ChirpstackEvent.EVENTS.contains(event)) {
       return Future.failedFuture(Problem.invalid("event", "must be one of " + String.join(", ",
           ChirpstackEvent.EVENTS)));
     }
     String type = String.valueOf(ctx.request().getHeader("Content-Type"));
-    if (type.startsWith("application/octet-stream") || type.startsWith("application/protobuf")
-        || type.startsWith("application/x-protobuf")) {
-      return Future.failedFuture(Problem.unsupportedMediaType("protobuf bodies are not read yet: set ChirpStack's "
-          + "HTTP integration to the JSON marshaler"));
+    if (protobuf && (type.startsWith("application/octet-stream") || type.startsWith("application/protobuf")
+        || type.startsWith("application/x-protobuf"))) {
+      return ChirpstackProtobuf.toJson(event, ctx.body().buffer()).compose(Bodies::storable);
+    }
+    if (!type.startsWith("application/json") && !"null".equals(type)) {
+      return Future.failedFuture(Problem.unsupportedMediaType("a ChirpStack event is application/json or "
+          + (protobuf ? "application/octet-stream (protobuf)" : "nothing else for v3 webhooks") + ", not " + type));
     }
     return Bodies.jsonObject(ctx);
   }

@@ -6,9 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gridline.api.ApiFixture;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.Value;
 import io.gridline.codecs.KafkaCodecs;
 import io.gridline.contracts.Topics;
 import io.gridline.contracts.lorawan.IntegrationEvent;
+import io.gridline.proto.chirpstack.DeviceInfo;
+import io.gridline.proto.chirpstack.StatusEvent;
+import io.gridline.proto.chirpstack.UplinkEvent;
+import io.gridline.proto.chirpstack.UplinkRxInfo;
 import io.gridline.runtime.KafkaTopics;
 import io.gridline.testkit.TestConfig;
 import io.gridline.testkit.TestStores;
@@ -205,10 +213,50 @@ class ChirpstackRoutesTest {
     invalid(post("/api/v1/integrations/chirpstack?event=up", writeKey, new JsonObject()), "deviceInfo.devEui");
     invalid(api.call(HttpMethod.POST, "/api/v1/integrations/chirpstack?event=up", writeKey, "{not json"), "body");
     assertTrue(counted("up", "malformed") >= before + 4);
-    HttpResponse<Buffer> proto = api.await(api.client.post(api.verticle().actualPort(), "127.0.0.1",
-            "/api/v1/integrations/chirpstack?event=up").putHeader("Authorization", "Bearer " + writeKey)
-        .putHeader("Content-Type", "application/octet-stream").sendBuffer(Buffer.buffer(new byte[] {0x0a, 0x01})));
-    problem(proto, 415);
+    problem(raw("/api/v1/integrations/chirpstack?event=up", "text/plain", Buffer.buffer("hello")), 415);
+    invalid(raw("/api/v1/integrations/chirpstack?event=up", "application/octet-stream",
+        Buffer.buffer(new byte[] {(byte) 0xff, (byte) 0xff, 0x01})), "body");
+  }
+
+  private static HttpResponse<Buffer> raw(String path, String contentType, Buffer body) {
+    return ApiFixture.await(api.client.post(api.verticle().actualPort(), "127.0.0.1", path)
+        .putHeader("Authorization", "Bearer " + writeKey).putHeader("Content-Type", contentType).sendBuffer(body));
+  }
+
+  @Test
+  void protobufEventsAreReadLikeTheirJson() {
+    String devEui = eui();
+    long id = lorawanDevice(devEui);
+    UplinkEvent up = UplinkEvent.newBuilder().setDeduplicationId("5a4f6c1e-0b4e-4c1b-9d0b-9f8c2f7e0a11")
+        .setTime(Timestamp.newBuilder().setSeconds(1_764_756_930L).setNanos(250_000_000))
+        .setDeviceInfo(DeviceInfo.newBuilder().setDevEui(devEui).setDeviceName("cs").setTenantId("t"))
+        .setDevAddr("01ab02cd").setFCnt(-2).setFPort(4).setConfirmed(true)
+        .setData(ByteString.copyFrom(new byte[] {0x0a, 0x0b}))
+        .setObject(Struct.newBuilder().putFields("temp", Value.newBuilder().setNumberValue(21.5).build()))
+        .addRxInfo(UplinkRxInfo.newBuilder().setGatewayId("0016c001ff10a235").setRssi(-70).setSnr(5.5f)
+            .setContext(ByteString.copyFrom(new byte[] {1, 2, 3, 4})))
+        .build();
+    HttpResponse<Buffer> r = raw("/api/v1/integrations/chirpstack?event=up", "application/octet-stream",
+        Buffer.buffer(up.toByteArray()));
+    assertEquals(202, r.statusCode(), r.bodyAsString());
+    StatusEvent status = StatusEvent.newBuilder().setDeviceInfo(DeviceInfo.newBuilder().setDevEui(devEui))
+        .setMargin(-3).setBatteryLevel(42.5f).build();
+    assertEquals(202, raw("/api/v1/integrations/chirpstack?event=status", "application/octet-stream",
+        Buffer.buffer(status.toByteArray())).statusCode());
+
+    List<IntegrationEvent> events = handedOn(id);
+    assertEquals(List.of("up", "status"), events.stream().map(IntegrationEvent::event).toList());
+    JsonObject body = events.get(0).body();
+    assertEquals(4_294_967_294L, body.getLong("fCnt")); // uint32 on the wire
+    assertEquals(4, body.getInteger("fPort"));
+    assertTrue(body.getBoolean("confirmed"));
+    assertEquals("Cgs=", body.getString("data"));
+    assertEquals(21.5, body.getJsonObject("object").getDouble("temp"));
+    assertEquals(new JsonObject().put("gatewayId", "0016c001ff10a235").put("rssi", -70).put("snr", 5.5),
+        body.getJsonArray("rxInfo").getJsonObject(0));
+    assertEquals(java.time.Instant.parse("2025-12-03T10:15:30.250Z").toEpochMilli(), events.get(0).receivedAt());
+    assertEquals(-3, events.get(1).body().getInteger("margin"));
+    assertEquals(42.5, events.get(1).body().getDouble("batteryLevel"));
   }
 
   @Test
