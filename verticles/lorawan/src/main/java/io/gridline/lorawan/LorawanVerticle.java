@@ -109,11 +109,12 @@ public final class LorawanVerticle extends VerticleBase {
           timers.add(vertx.setPeriodic(GatewayStore.RELOAD_MS, id -> gateways.reload()));
           FrameStore frames = new FrameStore(pool, settings.framesPerDevice());
           UplinkTelemetry telemetry = new UplinkTelemetry(devices, models, datapoints, deadLetters, producer);
+          DeviceStatus status = new DeviceStatus(pool);
           UplinkHandler uplinks = new UplinkHandler(new Dedup(vertx, redisApi, settings.dedupWindowMs()), sessions,
-              frames, new MacHandler(pool, registry), events, downlinks,
+              frames, status, new MacHandler(pool, registry), events, downlinks,
               new EmbeddedJoinServer(pool, box, settings.netId()), telemetry, settings, meters, new SecureRandom());
           integration = new IntegrationFeed(vertx, consumer, new ChirpstackEvents(pool, frames,
-              new DeviceStatus(pool), events, telemetry, meters),
+              status, events, telemetry, meters),
               new Parking(producer, Topics.LORAWAN_INTEGRATION_PARKED, SPEC.name(), registry),
               settings.integrationMaxAttempts());
           GatewayEvents gatewayEvents = new GatewayEvents() {

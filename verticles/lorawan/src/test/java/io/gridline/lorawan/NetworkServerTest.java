@@ -118,6 +118,9 @@ class NetworkServerTest {
       assertEquals("0102030405", fx.queryString("SELECT encode(data, 'hex') FROM lorawan_frames WHERE device_id = ?",
           d.deviceId()), "FRMPayload decrypted");
       assertEquals(2, fx.queryLong("SELECT f_cnt_up FROM lorawan_sessions WHERE device_id = ?", d.deviceId()));
+      assertEquals(-60, fx.queryLong("SELECT last_rssi FROM lorawan_devices WHERE device_id = ?", d.deviceId()),
+          "the best gateway's reception kept");
+      assertTrue(fx.queryString("SELECT last_seen_at FROM devices WHERE id = ?", d.deviceId()) != null);
     }
     List<JsonObject> uplinks = fx.records(Topics.EVENTS).stream()
         .filter(e -> "lorawan.uplink".equals(e.getString("type")) && e.getLong("deviceId") == d.deviceId()).toList();

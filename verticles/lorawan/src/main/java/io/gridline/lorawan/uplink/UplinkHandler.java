@@ -10,6 +10,7 @@ import io.gridline.lorawan.gateway.UplinkFrame;
 import io.gridline.lorawan.joinserver.JoinServer;
 import io.gridline.lorawan.maccommand.MacHandler;
 import io.gridline.lorawan.storage.DeviceSession;
+import io.gridline.lorawan.storage.DeviceStatus;
 import io.gridline.lorawan.storage.FrameStore;
 import io.gridline.lorawan.storage.SessionStore;
 import io.gridline.lrwn.frame.Bytes;
@@ -55,6 +56,7 @@ public final class UplinkHandler {
   private final Dedup dedup;
   private final SessionStore sessions;
   private final FrameStore frames;
+  private final DeviceStatus status;
   private final MacHandler macs;
   private final DeviceEvents events;
   private final DownlinkScheduler downlinks;
@@ -64,12 +66,14 @@ public final class UplinkHandler {
   private final LorawanMeters meters;
   private final RandomGenerator random;
 
-  public UplinkHandler(Dedup dedup, SessionStore sessions, FrameStore frames, MacHandler macs, DeviceEvents events,
+  public UplinkHandler(Dedup dedup, SessionStore sessions, FrameStore frames, DeviceStatus status, MacHandler macs,
+      DeviceEvents events,
       DownlinkScheduler downlinks, JoinServer joinServer, UplinkTelemetry telemetry, LorawanSettings settings,
       LorawanMeters meters, RandomGenerator random) {
     this.dedup = dedup;
     this.sessions = sessions;
     this.frames = frames;
+    this.status = status;
     this.macs = macs;
     this.events = events;
     this.downlinks = downlinks;
@@ -125,6 +129,7 @@ public final class UplinkHandler {
         .compose(this::handleMacCommands)
         .compose(this::saveSession)
         .compose(this::storeFrame)
+        .compose(this::markHeard)
         .compose(this::publishUplink)
         .compose(this::decodeTelemetry)
         .compose(this::scheduleDownlink)
@@ -233,6 +238,11 @@ public final class UplinkHandler {
     Integer fPort = ctx.frame.fPort().isPresent() ? ctx.frame.fPort().getAsInt() : null;
     return frames.insert(new FrameStore.Frame(frameId(ctx), ctx.session.deviceId(), "network-server", ctx.fCnt, fPort,
         ctx.payload.toArray(), ctx.confirmed(), rxSummary(ctx.rxInfo), ctx.receivedAtMs())).map(ctx);
+  }
+
+  private Future<UplinkContext> markHeard(UplinkContext ctx) {
+    RxInfo best = ctx.best();
+    return status.heard(ctx.session.deviceId(), ctx.receivedAtMs(), best.rssi(), best.snr()).map(ctx);
   }
 
   private Future<UplinkContext> publishUplink(UplinkContext ctx) {
