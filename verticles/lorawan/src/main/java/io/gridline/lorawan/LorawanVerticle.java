@@ -9,6 +9,8 @@ import io.gridline.lorawan.gateway.GatewayRouter;
 import io.gridline.lorawan.gateway.UplinkFrame;
 import io.gridline.lorawan.gateway.backend.semtechudp.UdpBackend;
 import io.gridline.lorawan.integration.chirpstack.ChirpstackEvents;
+import io.gridline.lorawan.integration.chirpstack.ChirpstackSyncSettings;
+import io.gridline.lorawan.integration.chirpstack.DeviceSync;
 import io.gridline.lorawan.integration.chirpstack.IntegrationFeed;
 import io.gridline.lorawan.joinserver.EmbeddedJoinServer;
 import io.gridline.lorawan.maccommand.MacHandler;
@@ -70,6 +72,7 @@ public final class LorawanVerticle extends VerticleBase {
   private GatewayRouter router;
   private UdpBackend udp;
   private IntegrationFeed integration;
+  private DeviceSync chirpstackSync;
   private LorawanMeters meters;
   private final List<Long> timers = new ArrayList<>();
   private final List<MessageConsumer<?>> listeners = new ArrayList<>();
@@ -78,6 +81,7 @@ public final class LorawanVerticle extends VerticleBase {
   public Future<?> start() {
     GridlineConfig config = GridlineConfig.of(config());
     LorawanSettings settings = LorawanSettings.from(config);
+    ChirpstackSyncSettings chirpstack = ChirpstackSyncSettings.from(config);
     SecretBox box = SecretBox.fromBase64(config.string("secrets.encryption-key"));
     MeterRegistry registry = Meters.registry();
     meters = new LorawanMeters(registry);
@@ -137,6 +141,12 @@ public final class LorawanVerticle extends VerticleBase {
               router.start());
         })
         .compose(v -> integration.start())
+        .onSuccess(v -> {
+          if (chirpstack.apiUrl().isPresent()) {
+            chirpstackSync = new DeviceSync(vertx, pool, redisApi, box, chirpstack, registry, config.nodeId());
+            chirpstackSync.start();
+          }
+        })
         .compose(v -> udp == null ? Future.succeededFuture() : udp.start())
         .onSuccess(v -> log.info("lorawan: network server for NetID {} (dedup window {} ms, RX1 delay {} s)",
             settings.netId().hex(), settings.dedupWindowMs(), settings.rx1DelaySeconds()))
@@ -155,6 +165,7 @@ public final class LorawanVerticle extends VerticleBase {
     return listening
         .eventually(() -> udp == null ? Future.succeededFuture() : udp.stop())
         .eventually(() -> integration == null ? Future.succeededFuture() : integration.stop())
+        .eventually(() -> chirpstackSync == null ? Future.succeededFuture() : chirpstackSync.stop())
         .eventually(() -> router == null ? Future.succeededFuture() : router.stop())
         .eventually(() -> devices == null ? Future.succeededFuture() : devices.close())
         .eventually(() -> producer == null ? Future.succeededFuture() : producer.close())
