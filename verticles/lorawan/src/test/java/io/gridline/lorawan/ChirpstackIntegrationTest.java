@@ -8,28 +8,22 @@ import io.gridline.codecs.KafkaCodecs;
 import io.gridline.contracts.ParkedHeaders;
 import io.gridline.contracts.Topics;
 import io.gridline.contracts.lorawan.IntegrationEvent;
+import io.gridline.testkit.TestTopics;
 import io.gridline.testkit.Waits;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -171,26 +165,7 @@ class ChirpstackIntegrationTest {
 
   /** The reasons of the records parked under this key, in order. */
   private static List<String> parkedReasons(String key) {
-    Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, fx.kafkaBootstrap,
-        ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<String> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(),
-        new ByteArrayDeserializer())) {
-      c.subscribe(List.of(Topics.LORAWAN_INTEGRATION_PARKED));
-      long deadline = System.currentTimeMillis() + 3_000;
-      int emptyPolls = 0;
-      while (System.currentTimeMillis() < deadline && emptyPolls < 3) {
-        var polled = c.poll(Duration.ofMillis(500));
-        if (polled.isEmpty() && !c.assignment().isEmpty()) {
-          emptyPolls++;
-        }
-        for (ConsumerRecord<String, byte[]> r : polled) {
-          if (key.equals(r.key())) {
-            out.add(new String(r.headers().lastHeader(ParkedHeaders.REASON).value(), StandardCharsets.UTF_8));
-          }
-        }
-      }
-    }
-    return out;
+    return TestTopics.read(fx.kafkaBootstrap, Topics.LORAWAN_INTEGRATION_PARKED).stream()
+        .filter(r -> key.equals(r.key())).map(r -> r.headers().get(ParkedHeaders.REASON)).toList();
   }
 }

@@ -5,6 +5,7 @@ import io.gridline.lrwn.region.RegionParams;
 import io.gridline.lorawan.storage.DeviceSession;
 import io.gridline.runtime.PgUrl;
 import io.gridline.runtime.SecretBox;
+import io.gridline.testkit.TestTopics;
 import io.gridline.testkit.VerticleFixture;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -13,16 +14,9 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The kit's verticle fixture for the lorawan verticle on a private Kafka broker, with what its tests provision by SQL
@@ -127,26 +121,7 @@ final class LorawanFixture extends VerticleFixture<LorawanVerticle> {
 
   /** Every record of {@code topic} so far, as JSON values. */
   List<JsonObject> records(String topic) {
-    Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap,
-        ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    List<JsonObject> out = new ArrayList<>();
-    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props)) {
-      c.subscribe(List.of(topic));
-      long deadline = System.currentTimeMillis() + 3_000;
-      int emptyPolls = 0;
-      while (System.currentTimeMillis() < deadline && emptyPolls < 3) {
-        var polled = c.poll(Duration.ofMillis(500));
-        if (polled.isEmpty() && !c.assignment().isEmpty()) {
-          emptyPolls++;
-        }
-        for (ConsumerRecord<String, String> r : polled) {
-          out.add(new JsonObject(r.value()));
-        }
-      }
-    }
-    return out;
+    return TestTopics.read(kafkaBootstrap, topic).stream().map(TestTopics.Record::json).toList();
   }
 
   @Override

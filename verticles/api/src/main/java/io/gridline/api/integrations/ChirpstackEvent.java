@@ -50,19 +50,7 @@ record ChirpstackEvent(String event, String devEui, long receivedAt, JsonObject 
   static Future<ChirpstackEvent> v3Uplink(JsonObject in, long now) {
     Fields f = new Fields(in);
     String devEui = f.v3DevEui();
-    JsonArray rx = new JsonArray();
-    JsonArray rxIn = f.array("rxInfo");
-    for (int i = 0; rxIn != null && i < rxIn.size(); i++) {
-      if (!(rxIn.getValue(i) instanceof JsonObject r)) {
-        f.reject("rxInfo[" + i + "]", "must be an object");
-        continue;
-      }
-      Fields rf = new Fields(r, "rxInfo[" + i + "].");
-      Object gateway = r.getValue("gatewayID");
-      rx.add(new JsonObject().put("gatewayId", gateway instanceof String g ? v3Eui(g) : null)
-          .put("rssi", rf.integer("rssi", -300, 100)).put("snr", rf.number("loRaSNR")));
-      f.errors.addAll(rf.errors);
-    }
+    JsonArray rx = rxInfo(f, (r, rf) -> r.getValue("gatewayID") instanceof String g ? v3Eui(g) : null, "loRaSNR");
     Object object = null;
     String objectJson = f.string("objectJSON");
     if (objectJson != null && !objectJson.isEmpty()) {
@@ -95,6 +83,21 @@ record ChirpstackEvent(String event, String devEui, long receivedAt, JsonObject 
   }
 
   private static JsonObject up(Fields f, Object object) {
+    JsonArray rx = rxInfo(f, (r, rf) -> rf.string("gatewayId"), "snr");
+    if (object != null && !(object instanceof JsonObject)) {
+      f.reject("object", "must be an object");
+    }
+    return new JsonObject().put("deduplicationId", f.string("deduplicationId")).put("devAddr", f.string("devAddr"))
+        .put("fCnt", f.integer("fCnt", 0, 0xFFFF_FFFFL)).put("fPort", f.integer("fPort", 0, 255))
+        .put("confirmed", f.bool("confirmed")).put("data", f.base64("data")).put("rxInfo", rx)
+        .put("object", object instanceof JsonObject o ? o : null);
+  }
+
+  /**
+   * {@code rxInfo[]} as {@code [{gatewayId, rssi, snr}]}; v3 and v4 differ in how the gateway and the SNR are named.
+   */
+  private static JsonArray rxInfo(Fields f, java.util.function.BiFunction<JsonObject, Fields, String> gateway,
+      String snrField) {
     JsonArray rx = new JsonArray();
     JsonArray rxIn = f.array("rxInfo");
     for (int i = 0; rxIn != null && i < rxIn.size(); i++) {
@@ -103,17 +106,11 @@ record ChirpstackEvent(String event, String devEui, long receivedAt, JsonObject 
         continue;
       }
       Fields rf = new Fields(r, "rxInfo[" + i + "].");
-      rx.add(new JsonObject().put("gatewayId", rf.string("gatewayId")).put("rssi", rf.integer("rssi", -300, 100))
-          .put("snr", rf.number("snr")));
+      rx.add(new JsonObject().put("gatewayId", gateway.apply(r, rf)).put("rssi", rf.integer("rssi", -300, 100))
+          .put("snr", rf.number(snrField)));
       f.errors.addAll(rf.errors);
     }
-    if (object != null && !(object instanceof JsonObject)) {
-      f.reject("object", "must be an object");
-    }
-    return new JsonObject().put("deduplicationId", f.string("deduplicationId")).put("devAddr", f.string("devAddr"))
-        .put("fCnt", f.integer("fCnt", 0, 0xFFFF_FFFFL)).put("fPort", f.integer("fPort", 0, 255))
-        .put("confirmed", f.bool("confirmed")).put("data", f.base64("data")).put("rxInfo", rx)
-        .put("object", object instanceof JsonObject o ? o : null);
+    return rx;
   }
 
   private static JsonObject status(Fields f) {

@@ -20,6 +20,7 @@ import io.gridline.proto.chirpstack.UplinkRxInfo;
 import io.gridline.runtime.KafkaTopics;
 import io.gridline.testkit.TestConfig;
 import io.gridline.testkit.TestStores;
+import io.gridline.testkit.TestTopics;
 import io.gridline.testkit.Waits;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -30,19 +31,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,27 +102,9 @@ class ChirpstackRoutesTest {
 
   /** The integration events handed on for this device so far. */
   private static List<IntegrationEvent> handedOn(long deviceId) {
-    Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStores.kafkaBootstrap(),
-        ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<IntegrationEvent> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(),
-        new ByteArrayDeserializer())) {
-      c.subscribe(List.of(Topics.LORAWAN_INTEGRATION));
-      long deadline = System.currentTimeMillis() + 3_000;
-      int emptyPolls = 0;
-      while (System.currentTimeMillis() < deadline && emptyPolls < 3) {
-        var polled = c.poll(Duration.ofMillis(500));
-        if (polled.isEmpty() && !c.assignment().isEmpty()) {
-          emptyPolls++;
-        }
-        for (ConsumerRecord<String, byte[]> r : polled) {
-          if (Long.toString(deviceId).equals(r.key())) {
-            out.add(KafkaCodecs.INTEGRATION_EVENT.decode(Buffer.buffer(r.value())));
-          }
-        }
-      }
-    }
-    return out;
+    return TestTopics.read(TestStores.kafkaBootstrap(), Topics.LORAWAN_INTEGRATION).stream()
+        .filter(r -> Long.toString(deviceId).equals(r.key()))
+        .map(r -> KafkaCodecs.INTEGRATION_EVENT.decode(Buffer.buffer(r.value()))).toList();
   }
 
   private static double counted(String event, String outcome) {
