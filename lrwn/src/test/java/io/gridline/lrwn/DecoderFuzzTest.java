@@ -14,6 +14,10 @@ import io.gridline.lrwn.frame.JoinRequest;
 import io.gridline.lrwn.frame.Mic;
 import io.gridline.lrwn.frame.PhyPayload;
 import io.gridline.lrwn.frame.SessionKeys;
+import io.gridline.lrwn.gw.BridgeStats;
+import io.gridline.lrwn.gw.BridgeTxAck;
+import io.gridline.lrwn.gw.BridgeUplink;
+import io.gridline.lrwn.gw.GatewayBridgeException;
 import io.gridline.lrwn.semtechudp.SemtechPacket;
 import io.gridline.lrwn.semtechudp.SemtechPacketException;
 import io.gridline.lrwn.maccommand.MacCommandException;
@@ -30,7 +34,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Random and mutated PHYPayloads and UDP datagrams through every decoder: the only thing allowed out is the layer's
+ * Random and mutated PHYPayloads, UDP datagrams and gateway-bridge JSON through every decoder: the only thing allowed out is the layer's
  * reason-coded refusal. A frame that decodes is also pushed through MIC, decryption, MAC command parsing and
  * re-encoding. Refusals are counted by reason so a run shows what it reached.
  */
@@ -110,6 +114,69 @@ class DecoderFuzzTest {
     report("UDP datagram", outcomes, started);
     assertTrue(outcomes.keySet().stream().filter(k -> k.startsWith("refused")).count() >= 6, outcomes::toString);
     assertTrue(outcomes.getOrDefault("decoded PushData", 0) > 1000, outcomes::toString);
+  }
+
+  /** ChirpStack Gateway Bridge JSON: event/up, event/ack, event/stats. */
+  private static final List<String> BRIDGE_SEEDS = List.of(
+      """
+      {"phyPayload":"QPF9vkkAAgABlUN4disR/w0=","txInfo":{"frequency":868100000,"modulation":{"lora":{
+      "bandwidth":125000,"spreadingFactor":7,"codeRate":"CR_4_5"}}},"rxInfo":{"gatewayId":"0016c001f153a14c",
+      "uplinkId":4217106255,"rssi":-36,"snr":10.5,"channel":2,"rfChain":1,"context":"EFwMtA==","crcStatus":"CRC_OK"}}""",
+      """
+      {"gatewayId":"0016c001f153a14c","downlinkId":42,"items":[{"status":"OK"},{"status":"TOO_LATE"}]}""",
+      """
+      {"gatewayId":"0016c001f153a14c","time":"2026-12-04T02:00:00Z","location":{"latitude":52.37,"longitude":4.89,
+      "altitude":3},"rxPacketsReceived":12,"rxPacketsReceivedOk":10,"txPacketsEmitted":2}""");
+
+  @Test
+  void randomAndMutatedGatewayBridgeMessagesAreReadOrRefusedWithAReason() {
+    Random random = new Random(SEED);
+    Map<String, Integer> outcomes = new TreeMap<>();
+    long started = System.nanoTime();
+    for (int i = 0; i < CASES; i++) {
+      int which = random.nextInt(3);
+      JsonObject seed = new JsonObject(BRIDGE_SEEDS.get(which).replace("\n", ""));
+      byte[] input = switch (i % 3) {
+        case 0 -> mutate(random, seed.encode().getBytes(StandardCharsets.UTF_8));
+        case 1 -> randomBytes(random, random.nextInt(40));
+        default -> structuredBridgeMessage(random, seed);
+      };
+      try {
+        Object read = switch (which) {
+          case 0 -> BridgeUplink.fromJson(input);
+          case 1 -> BridgeTxAck.fromJson(input);
+          default -> BridgeStats.fromJson(input);
+        };
+        outcomes.merge("read " + read.getClass().getSimpleName(), 1, Integer::sum);
+      } catch (GatewayBridgeException e) {
+        outcomes.merge("refused " + e.label(), 1, Integer::sum);
+      } catch (RuntimeException e) {
+        fail("bridge message " + new String(input, StandardCharsets.UTF_8) + " escaped with " + e, e);
+      }
+    }
+    report("gateway bridge message", outcomes, started);
+    assertTrue(outcomes.keySet().stream().filter(k -> k.startsWith("refused")).count() >= 3, outcomes::toString);
+    assertTrue(outcomes.getOrDefault("read BridgeUplink", 0) > 1000, outcomes::toString);
+  }
+
+  /** A valid bridge message with one value, at any depth, replaced by a value of a random kind or removed. */
+  private static byte[] structuredBridgeMessage(Random random, JsonObject root) {
+    JsonObject target = root;
+    while (true) {
+      List<String> keys = List.copyOf(target.fieldNames());
+      String key = keys.get(random.nextInt(keys.size()));
+      Object v = target.getValue(key);
+      if (v instanceof JsonObject inner && !inner.isEmpty() && random.nextInt(4) != 0) {
+        target = inner;
+        continue;
+      }
+      if (random.nextInt(8) == 0) {
+        target.remove(key);
+      } else {
+        target.put(key, randomValue(random));
+      }
+      return root.encode().getBytes(StandardCharsets.UTF_8);
+    }
   }
 
   /** Decodes and, for what decodes, runs every later pure step; returns the outcome to count. */

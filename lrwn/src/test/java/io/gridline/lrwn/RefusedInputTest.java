@@ -3,6 +3,7 @@ package io.gridline.lrwn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.gridline.lrwn.frame.FrameException;
+import io.gridline.lrwn.gw.GatewayBridgeException;
 import io.gridline.lrwn.semtechudp.SemtechPacketException;
 import io.gridline.lrwn.maccommand.MacCommandException;
 import java.util.Arrays;
@@ -18,6 +19,8 @@ class RefusedInputTest {
     assertEquals(List.of("unknown-cid", "truncated"), labels(MacCommandException.Reason.values()));
     assertEquals(List.of("too-short", "unknown-version", "unknown-identifier", "bad-json", "bad-field",
         "unsupported-modulation"), labels(SemtechPacketException.Reason.values()));
+    assertEquals(List.of("bad-json", "bad-field", "unsupported-modulation"),
+        labels(GatewayBridgeException.Reason.values()));
   }
 
   @Test
