@@ -36,6 +36,16 @@ public final class LorawanMeters {
     registry.counter("gridline.lorawan.tx.acks", "error", error).increment();
   }
 
+  /** A message of the ChirpStack gateway bridges handled, by type (up, stats, ack, down). */
+  public void mqttMessage(String type) {
+    registry.counter("gridline.lorawan.mqtt.messages", "type", type).increment();
+  }
+
+  /** A gateway bridge message dropped, by reason (the codec's refusal label, unknown-gateway, …). */
+  public void mqttMessageRefused(String reason) {
+    registry.counter("gridline.lorawan.mqtt.messages.refused", "reason", reason).increment();
+  }
+
   /** A copy of an uplink another copy handles. */
   public void dedupCopy() {
     registry.counter("gridline.lorawan.dedup.copies").increment();

@@ -7,6 +7,8 @@ import io.gridline.lorawan.gateway.GatewayBackend;
 import io.gridline.lorawan.gateway.GatewayEvents;
 import io.gridline.lorawan.gateway.GatewayRouter;
 import io.gridline.lorawan.gateway.UplinkFrame;
+import io.gridline.lorawan.gateway.backend.mqtt.MqttBackend;
+import io.gridline.lorawan.gateway.backend.mqtt.MqttBackendSettings;
 import io.gridline.lorawan.gateway.backend.semtechudp.UdpBackend;
 import io.gridline.lorawan.integration.chirpstack.ChirpstackEvents;
 import io.gridline.lorawan.integration.chirpstack.ChirpstackSyncSettings;
@@ -21,7 +23,6 @@ import io.gridline.lorawan.storage.SessionStore;
 import io.gridline.lorawan.uplink.Dedup;
 import io.gridline.lorawan.uplink.UplinkHandler;
 import io.gridline.lorawan.uplink.UplinkTelemetry;
-import io.gridline.lrwn.semtechudp.TxAckError;
 import io.gridline.runtime.GridlineConfig;
 import io.gridline.runtime.KafkaClients;
 import io.gridline.runtime.Meters;
@@ -48,12 +49,13 @@ import io.vertx.sqlclient.Pool;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The LoRaWAN network server: gateways (Semtech UDP) → dedup → data uplinks and joins → sessions, frames, events,
+ * The LoRaWAN network server: gateways (Semtech UDP, ChirpStack gateway bridges over MQTT) → dedup → data uplinks and joins → sessions, frames, events,
  * telemetry → class A downlinks; and the events of an external ChirpStack the api accepted (Kafka
  * {@code gridline.lorawan.integration} → {@code integration/chirpstack}). This class only wires; a frame can be followed folder by folder (see the module
  * README). One instance per node holds the UDP port.
@@ -71,6 +73,7 @@ public final class LorawanVerticle extends VerticleBase {
   private DeviceDirectory devices;
   private GatewayRouter router;
   private UdpBackend udp;
+  private MqttBackend mqtt;
   private IntegrationFeed integration;
   private DeviceSync chirpstackSync;
   private LorawanMeters meters;
@@ -82,6 +85,7 @@ public final class LorawanVerticle extends VerticleBase {
     GridlineConfig config = GridlineConfig.of(config());
     LorawanSettings settings = LorawanSettings.from(config);
     ChirpstackSyncSettings chirpstack = ChirpstackSyncSettings.from(config);
+    MqttBackendSettings gatewayBroker = MqttBackendSettings.from(config);
     SecretBox box = SecretBox.fromBase64(config.string("secrets.encryption-key"));
     MeterRegistry registry = Meters.registry();
     meters = new LorawanMeters(registry);
@@ -128,7 +132,7 @@ public final class LorawanVerticle extends VerticleBase {
             }
 
             @Override
-            public void txAck(String gatewayId, String downlinkId, TxAckError error) {
+            public void txAck(String gatewayId, String downlinkId, Optional<String> error) {
               downlinks.txAck(gatewayId, downlinkId, error);
             }
           };
@@ -136,6 +140,11 @@ public final class LorawanVerticle extends VerticleBase {
             udp = new UdpBackend(vertx, settings.host(), settings.udpPort(), settings.acceptUnknownGateways(),
                 gateways, gatewayEvents, router::held, meters);
             backends.add(udp);
+          }
+          if (gatewayBroker.enabled()) {
+            mqtt = new MqttBackend(vertx, gatewayBroker, settings.acceptUnknownGateways(), gateways, gatewayEvents,
+                router::held, meters);
+            backends.add(mqtt);
           }
           return Future.all(models.reload(), datapoints.preload(), devices.listenForChanges(), gateways.reload(),
               router.start());
@@ -148,9 +157,15 @@ public final class LorawanVerticle extends VerticleBase {
           }
         })
         .compose(v -> udp == null ? Future.succeededFuture() : udp.start())
+        .compose(v -> mqtt == null ? Future.succeededFuture() : mqtt.start())
         .onSuccess(v -> log.info("lorawan: network server for NetID {} (dedup window {} ms, RX1 delay {} s)",
             settings.netId().hex(), settings.dedupWindowMs(), settings.rx1DelaySeconds()))
         .onFailure(err -> stop());
+  }
+
+  /** The gateway-bridge MQTT backend, when {@code lorawan.mqtt.enabled} (tests wait for its subscriptions). */
+  public Optional<MqttBackend> mqttBackend() {
+    return Optional.ofNullable(mqtt);
   }
 
   /** The Semtech UDP port bound (tests; 0 in the config means any free port); -1 when off. */
@@ -164,6 +179,7 @@ public final class LorawanVerticle extends VerticleBase {
     Future<?> listening = Future.all(listeners.stream().map(MessageConsumer::unregister).toList());
     return listening
         .eventually(() -> udp == null ? Future.succeededFuture() : udp.stop())
+        .eventually(() -> mqtt == null ? Future.succeededFuture() : mqtt.stop())
         .eventually(() -> integration == null ? Future.succeededFuture() : integration.stop())
         .eventually(() -> chirpstackSync == null ? Future.succeededFuture() : chirpstackSync.stop())
         .eventually(() -> router == null ? Future.succeededFuture() : router.stop())

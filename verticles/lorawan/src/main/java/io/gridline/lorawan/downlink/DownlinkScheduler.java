@@ -23,7 +23,6 @@ import io.gridline.lrwn.frame.Mic;
 import io.gridline.lrwn.maccommand.MacCommands;
 import io.gridline.lrwn.region.DataRate;
 import io.gridline.lrwn.region.RegionParams;
-import io.gridline.lrwn.semtechudp.TxAckError;
 import io.gridline.lrwn.semtechudp.TxPacket;
 import io.gridline.runtime.LogThrottle;
 import io.gridline.runtime.command.Command;
@@ -268,7 +267,7 @@ public final class DownlinkScheduler {
   // ---- the gateway's TX_ACK
 
   /** A gateway scheduled a downlink or refused it: an unconfirmed command completes or fails. */
-  public void txAck(String gatewayId, String downlinkId, TxAckError error) {
+  public void txAck(String gatewayId, String downlinkId, Optional<String> error) {
     if (!downlinkId.startsWith(CMD)) {
       return;
     }
@@ -277,11 +276,11 @@ public final class DownlinkScheduler {
     boolean confirmed = "c".equals(parts[2]);
     long now = System.currentTimeMillis();
     Future<Void> done;
-    if (error == TxAckError.NONE) {
+    if (error.isEmpty()) {
       done = confirmed ? Future.succeededFuture() : complete(id, now);
     } else if (!confirmed) {
       done = ledger.transition(id, Set.of(CommandStatus.SENT), CommandStatus.FAILED, null,
-              "gateway " + gatewayId + " did not transmit: " + error.name())
+              "gateway " + gatewayId + " did not transmit: " + error.get())
           .compose(m -> m.map(x -> commandEvent(DeviceEvent.Types.COMMAND_FAILED, x, now))
               .orElse(Future.succeededFuture()));
     } else {

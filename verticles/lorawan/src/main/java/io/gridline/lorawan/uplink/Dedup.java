@@ -10,9 +10,11 @@ import io.vertx.redis.client.Response;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One uplink, however many gateways heard it, on however many nodes, as ChirpStack does it: every copy is added to
@@ -62,12 +64,23 @@ public final class Dedup {
         });
   }
 
+  /**
+   * Every gateway's best copy, best first: a gateway heard twice (a forwarder resending its PUSH_DATA, two nodes
+   * subscribed to one gateway broker without a shared subscription) counts once.
+   */
   private static List<RxInfo> copies(Response members) {
-    List<RxInfo> out = new ArrayList<>(members.size());
+    List<RxInfo> all = new ArrayList<>(members.size());
     for (Response m : members) {
-      out.add(RxInfo.fromJson(new JsonObject(m.toString())));
+      all.add(RxInfo.fromJson(new JsonObject(m.toString())));
     }
-    out.sort(RxInfo::better);
+    all.sort(RxInfo::better);
+    Set<String> gateways = new HashSet<>();
+    List<RxInfo> out = new ArrayList<>(all.size());
+    for (RxInfo copy : all) {
+      if (gateways.add(copy.gatewayId())) {
+        out.add(copy);
+      }
+    }
     return out;
   }
 }

@@ -15,6 +15,7 @@ import io.gridline.lrwn.semtechudp.RxPacket;
 import io.gridline.lrwn.semtechudp.SemtechPacket;
 import io.gridline.lrwn.semtechudp.SemtechPacketException;
 import io.gridline.lrwn.semtechudp.TxAck;
+import io.gridline.lrwn.semtechudp.TxAckError;
 import io.gridline.runtime.LogThrottle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,6 +27,7 @@ import io.vertx.core.net.SocketAddress;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -165,7 +167,8 @@ public final class UdpBackend implements GatewayBackend {
     Pending p = pending.remove(ack.token());
     meters.txAck(ack.error().name().toLowerCase(java.util.Locale.ROOT));
     if (p != null && p.gatewayId().equals(ack.gateway().hex())) {
-      events.txAck(p.gatewayId(), p.downlinkId(), ack.error());
+      events.txAck(p.gatewayId(), p.downlinkId(),
+          ack.error() == TxAckError.NONE ? Optional.empty() : Optional.of(ack.error().name()));
     }
   }
 
