@@ -9,6 +9,7 @@ import io.gridline.contracts.Topics;
 import io.gridline.lrwn.frame.AesKey;
 import io.gridline.lrwn.frame.LoraPacketNode;
 import io.gridline.runtime.Meters;
+import io.gridline.testkit.TestGateway;
 import io.gridline.testkit.Waits;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

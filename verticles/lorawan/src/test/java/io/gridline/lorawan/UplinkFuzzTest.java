@@ -13,6 +13,7 @@ import io.gridline.lrwn.frame.MType;
 import io.gridline.lrwn.frame.Mic;
 import io.gridline.lrwn.frame.SessionKeys;
 import io.gridline.runtime.Meters;
+import io.gridline.testkit.TestGateway;
 import io.gridline.testkit.Waits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;

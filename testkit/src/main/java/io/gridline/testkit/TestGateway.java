@@ -1,4 +1,4 @@
-package io.gridline.lorawan;
+package io.gridline.testkit;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,28 +17,31 @@ import java.util.concurrent.ThreadLocalRandom;
  * A packet forwarder speaking the Semtech UDP protocol (v2) over a real socket, written from the protocol's text (not
  * with the codec under test): PUSH_DATA with an {@code rxpk}, PULL_DATA, TX_ACK, and what the server sends back.
  */
-final class TestGateway implements AutoCloseable {
-  final String eui;
+public final class TestGateway implements AutoCloseable {
+  public final String eui;
   private final DatagramSocket socket;
   private final InetAddress server = InetAddress.getLoopbackAddress();
-  private final int port;
+  private int port;
   private long tmst = 1_000_000;
 
-  TestGateway(String eui, int serverPort) throws IOException {
+  public TestGateway(String eui, int serverPort) throws IOException {
     this.eui = eui;
     this.port = serverPort;
     socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
     socket.setSoTimeout(8_000);
   }
 
-  /** A datagram received: its identifier (1 PUSH_ACK, 3 PULL_RESP, 4 PULL_ACK), token and JSON (PULL_RESP). */
-  record Received(int identifier, int token, JsonObject json) {
-    byte[] txData() {
+  /**
+   * A datagram received: its identifier (1 PUSH_ACK, 3 PULL_RESP, 4 PULL_ACK), token, JSON (PULL_RESP) and the
+   * server port it came from.
+   */
+  public record Received(int identifier, int token, JsonObject json, int fromPort) {
+    public byte[] txData() {
       return Base64.getDecoder().decode(json.getJsonObject("txpk").getString("data"));
     }
   }
 
-  int push(byte[] phy, int rssi, double snr) throws IOException {
+  public int push(byte[] phy, int rssi, double snr) throws IOException {
     tmst += 10_000_000;
     JsonObject rx = new JsonObject().put("tmst", tmst).put("chan", 0).put("rfch", 0).put("freq", 868.1)
         .put("stat", 1).put("modu", "LORA").put("datr", "SF7BW125").put("codr", "4/5").put("rssi", rssi)
@@ -46,15 +49,20 @@ final class TestGateway implements AutoCloseable {
     return send(0x00, new JsonObject().put("rxpk", new JsonArray().add(rx)));
   }
 
-  long lastTmst() {
+  /** Sends what follows to another server port (a second node: forwarders behind a load balancer). */
+  public void useServer(int serverPort) {
+    this.port = serverPort;
+  }
+
+  public long lastTmst() {
     return tmst;
   }
 
-  int pull() throws IOException {
+  public int pull() throws IOException {
     return send(0x02, null);
   }
 
-  void txAck(int token, String error) throws IOException {
+  public void txAck(int token, String error) throws IOException {
     byte[] head = header(token, 0x05);
     byte[] body = error == null ? new byte[0]
         : new JsonObject().put("txpk_ack", new JsonObject().put("error", error)).encode()
@@ -64,7 +72,7 @@ final class TestGateway implements AutoCloseable {
     raw(d);
   }
 
-  void raw(byte[] datagram) throws IOException {
+  public void raw(byte[] datagram) throws IOException {
     socket.send(new DatagramPacket(datagram, datagram.length, server, port));
   }
 
@@ -89,7 +97,7 @@ final class TestGateway implements AutoCloseable {
   }
 
   /** The next datagram from the server, or null after the timeout. */
-  Received receive(int timeoutMs) throws IOException {
+  public Received receive(int timeoutMs) throws IOException {
     socket.setSoTimeout(timeoutMs);
     byte[] buf = new byte[65_535];
     DatagramPacket p = new DatagramPacket(buf, buf.length);
@@ -101,11 +109,11 @@ final class TestGateway implements AutoCloseable {
     byte[] d = Arrays.copyOf(p.getData(), p.getLength());
     int token = ((d[1] & 0xFF) << 8) | (d[2] & 0xFF);
     JsonObject json = d.length > 4 ? new JsonObject(new String(d, 4, d.length - 4, StandardCharsets.UTF_8)) : null;
-    return new Received(d[3] & 0xFF, token, json);
+    return new Received(d[3] & 0xFF, token, json, p.getPort());
   }
 
   /** Skips ACKs until a PULL_RESP arrives (or null after the timeout). */
-  Received pullResp(int timeoutMs) throws IOException {
+  public Received pullResp(int timeoutMs) throws IOException {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (System.currentTimeMillis() < deadline) {
       Received r = receive((int) Math.max(1, deadline - System.currentTimeMillis()));
