@@ -49,7 +49,8 @@ public final class StoreClients {
   }
 
   public static Redis redis(Vertx vertx, GridlineConfig config) {
-    return Redis.createClient(vertx, redisOptions(config).setMaxPoolSize(8).setMaxPoolWaiting(256));
+    return Redis.createClient(vertx, redisOptions(config).setMaxPoolSize(config.positiveInt("redis.pool-size"))
+        .setMaxPoolWaiting(config.nonNegativeInt("redis.max-wait-queue")));
   }
 
   /**
