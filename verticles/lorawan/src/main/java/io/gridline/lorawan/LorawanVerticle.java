@@ -96,7 +96,7 @@ public final class LorawanVerticle extends VerticleBase {
     SensorModelCatalog models = new SensorModelCatalog(pool);
     DatapointIndex datapoints = new DatapointIndex(pool);
     GatewayStore gateways = new GatewayStore(pool);
-    SessionStore sessions = new SessionStore(pool, redisApi, box);
+    SessionStore sessions = new SessionStore(pool, redis, box);
     listeners.add(vertx.eventBus().consumer(TelemetryAddresses.SENSOR_MODEL_CHANGED, m -> models.reload()));
 
     return vertx.executeBlocking(() -> KafkaClients.producer(vertx, config, SPEC.name()))
@@ -117,8 +117,8 @@ public final class LorawanVerticle extends VerticleBase {
           timers.add(vertx.setPeriodic(GatewayStore.RELOAD_MS, id -> gateways.reload()));
           FrameStore frames = new FrameStore(pool, settings.framesPerDevice());
           UplinkTelemetry telemetry = new UplinkTelemetry(devices, models, datapoints, deadLetters, producer);
-          DeviceStatus status = new DeviceStatus(pool);
-          UplinkHandler uplinks = new UplinkHandler(new Dedup(vertx, redisApi, settings.dedupWindowMs()), sessions,
+          DeviceStatus status = new DeviceStatus(pool, settings.statusIntervalMs());
+          UplinkHandler uplinks = new UplinkHandler(new Dedup(vertx, redis, settings.dedupWindowMs()), sessions,
               frames, status, new MacHandler(pool, registry), events, downlinks,
               new EmbeddedJoinServer(pool, box, settings.netId()), telemetry, settings, meters, new SecureRandom());
           integration = new IntegrationFeed(vertx, consumer, new ChirpstackEvents(pool, frames,
@@ -137,7 +137,8 @@ public final class LorawanVerticle extends VerticleBase {
             }
           };
           if (settings.udpPort() >= 0) {
-            udp = new UdpBackend(vertx, settings.host(), settings.udpPort(), settings.acceptUnknownGateways(),
+            udp = new UdpBackend(vertx, settings.host(), settings.udpPort(), settings.udpReceiveBufferBytes(),
+                settings.acceptUnknownGateways(),
                 gateways, gatewayEvents, router::held, meters);
             backends.add(udp);
           }

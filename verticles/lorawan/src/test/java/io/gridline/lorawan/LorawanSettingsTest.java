@@ -23,10 +23,11 @@ class LorawanSettingsTest {
     JsonObject d = TestConfig.defaults();
     LorawanSettings s = LorawanSettings.from(TestConfig.of(new JsonObject()));
     assertEquals(new LorawanSettings(d.getString("lorawan.host"), d.getInteger("lorawan.udp-port"),
+        d.getInteger("lorawan.udp-receive-buffer-bytes"),
         NetId.fromHex(d.getString("lorawan.net-id")), d.getLong("lorawan.dedup-window-ms"),
         d.getBoolean("lorawan.accept-unknown-gateways"), d.getInteger("lorawan.rx1-delay-seconds"),
         d.getInteger("lorawan.max-retries"), d.getInteger("lorawan.frames-per-device"),
-        d.getInteger("lorawan.integration-max-attempts"),
+        d.getInteger("lorawan.integration-max-attempts"), d.getLong("lorawan.status-interval-ms"),
         d.getInteger("processor.dlq-max-rows-per-tenant"), Duration.parse(d.getString("processor.dlq-max-age")),
         d.getLong("processor.models-refresh-ms")), s);
   }

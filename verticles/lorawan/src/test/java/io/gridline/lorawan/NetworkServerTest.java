@@ -135,6 +135,28 @@ class NetworkServerTest {
   }
 
   @Test
+  void aSessionRedisDoesNotIndexIsFoundInTheDatabaseBeforeAFrameIsRefused() throws Exception {
+    Abp first = abpDevice("none");
+    try (TestGateway g = new TestGateway(GW1, port)) {
+      g.push(uplink(first, "Unconfirmed Data Up", 1, 1, "01", false), -70, 5);
+      Waits.until("the first device's uplink", 15_000, () -> frames(first.deviceId()) == 1);
+      // a second device on the same address, written to PostgreSQL only: Redis indexes the first one alone
+      AesKey nwk = AesKey.of(random(16));
+      AesKey app = AesKey.of(random(16));
+      String devEui = HexFormat.of().formatHex(random(8));
+      long id = fx.device(tenant, devEui, null, null, "none", new JsonObject());
+      fx.abp(id, devEui, first.devAddr(), nwk, app, 0);
+      Abp second = new Abp(id, devEui, first.devAddr(), nwk, app);
+      double micRefused = refused("mic-mismatch");
+      g.push(uplink(second, "Unconfirmed Data Up", 1, 1, "02", false), -70, 5);
+      Waits.until("the second device's uplink", 15_000, () -> frames(second.deviceId()) == 1);
+      assertEquals(micRefused, refused("mic-mismatch"));
+      g.push(uplink(first, "Unconfirmed Data Up", 2, 1, "03", false), -70, 5);
+      Waits.until("both still heard", 15_000, () -> frames(first.deviceId()) == 2);
+    }
+  }
+
+  @Test
   void aReplayedCounterAndABadMicAreRefusedAndCounted() throws Exception {
     Abp d = abpDevice("none");
     try (TestGateway g = new TestGateway(GW1, port)) {

@@ -7,7 +7,10 @@ import io.gridline.lrwn.frame.SessionKeys;
 import io.gridline.runtime.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -41,12 +44,14 @@ public final class SessionStore {
       + "state = $4, updated_at = $5 WHERE device_id = $1";
 
   private final Pool pool;
+  private final Redis client;
   private final RedisAPI redis;
   private final SecretBox box;
 
-  public SessionStore(Pool pool, RedisAPI redis, SecretBox box) {
+  public SessionStore(Pool pool, Redis redis, SecretBox box) {
     this.pool = pool;
-    this.redis = redis;
+    this.client = redis;
+    this.redis = RedisAPI.api(redis);
     this.box = box;
   }
 
@@ -91,6 +96,11 @@ public final class SessionStore {
     });
   }
 
+  /** The sessions on {@code devAddr} as PostgreSQL has them, put back into Redis (the address index included). */
+  public Future<List<DeviceSession>> byDevAddrFromDatabase(DevAddr devAddr) {
+    return fromPg("WHERE s.dev_addr = $1", devAddr.hex()).compose(found -> cacheAll(found).map(found));
+  }
+
   /** The device's session, if it has one. */
   public Future<Optional<DeviceSession>> byDevEui(String devEui) {
     return redis.get(LorawanKeys.session(devEui)).compose(value -> value != null
@@ -127,9 +137,11 @@ public final class SessionStore {
     return Future.all(sessions.stream().map(this::cache).toList()).mapEmpty();
   }
 
+  /** The session and its address index entry, in one pipelined round trip. */
   private Future<Void> cache(DeviceSession s) {
-    return redis.set(List.of(LorawanKeys.session(s.devEui()), s.toJson().encode()))
-        .compose(v -> redis.sadd(List.of(LorawanKeys.devAddr(s.devAddr().hex()), s.devEui())))
+    return client.batch(List.of(
+            Request.cmd(Command.SET).arg(LorawanKeys.session(s.devEui())).arg(s.toJson().encode()),
+            Request.cmd(Command.SADD).arg(LorawanKeys.devAddr(s.devAddr().hex())).arg(s.devEui())))
         .mapEmpty();
   }
 

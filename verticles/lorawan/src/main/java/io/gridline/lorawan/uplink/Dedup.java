@@ -5,7 +5,9 @@ import io.gridline.lorawan.gateway.RxInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,16 +21,17 @@ import java.util.Set;
 /**
  * One uplink, however many gateways heard it, on however many nodes, as ChirpStack does it: every copy is added to
  * {@code up:collect:{<key>}} (SADD + PEXPIRE), and the node that sets {@code up:collect:{<key>}:lock} first (SET NX PX)
- * waits the dedup window, then reads every copy and handles the uplink once. The key is a hash of the PHYPayload, so
+ * waits the dedup window, then reads every copy and handles the uplink once. A copy's three writes go to Redis as one
+ * pipelined batch (one round trip, as ChirpStack pipelines them). The key is a hash of the PHYPayload, so
  * copies of one frame meet and a retransmission (a new frame on air with the same bytes) after the window is a new
  * uplink.
  */
 public final class Dedup {
   private final Vertx vertx;
-  private final RedisAPI redis;
+  private final Redis redis;
   private final long windowMs;
 
-  public Dedup(Vertx vertx, RedisAPI redis, long windowMs) {
+  public Dedup(Vertx vertx, Redis redis, long windowMs) {
     this.vertx = vertx;
     this.redis = redis;
     this.windowMs = windowMs;
@@ -51,15 +54,16 @@ public final class Dedup {
   public Future<Optional<List<RxInfo>>> collect(String frameKey, RxInfo copy) {
     String set = LorawanKeys.collect(frameKey);
     String ttl = Long.toString(windowMs * 2 + 1_000);
-    return redis.sadd(List.of(set, copy.toJson().encode()))
-        .compose(v -> redis.pexpire(List.of(set, ttl)))
-        .compose(v -> redis.set(List.of(LorawanKeys.collectLock(frameKey), "1", "NX", "PX", ttl)))
-        .compose(won -> {
-          if (won == null) {
+    return redis.batch(List.of(
+            Request.cmd(Command.SADD).arg(set).arg(copy.toJson().encode()),
+            Request.cmd(Command.PEXPIRE).arg(set).arg(ttl),
+            Request.cmd(Command.SET).arg(LorawanKeys.collectLock(frameKey)).arg("1").arg("NX").arg("PX").arg(ttl)))
+        .compose(replies -> {
+          if (replies.get(2) == null) {
             return Future.succeededFuture(Optional.empty());
           }
           return (windowMs == 0 ? Future.<Void>succeededFuture() : vertx.timer(windowMs).<Void>mapEmpty())
-              .compose(v -> redis.smembers(set))
+              .compose(v -> redis.send(Request.cmd(Command.SMEMBERS).arg(set)))
               .map(members -> Optional.of(copies(members)));
         });
   }

@@ -123,7 +123,7 @@ public final class UplinkHandler {
   /** A data uplink, once, with every gateway's reception. */
   Future<Void> onDataUplink(UplinkContext ctx) {
     return findSessions(ctx)
-        .map(this::checkMic)
+        .compose(this::checkMic)
         .map(this::rejectReplay)
         .map(this::decryptFrmPayload)
         .compose(this::handleMacCommands)
@@ -152,17 +152,31 @@ public final class UplinkHandler {
    * The session whose NwkSKey signs this frame, at the 32-bit counter its FCnt reconstructs to (several sessions may
    * share a DevAddr; the MIC tells them apart).
    */
-  private UplinkContext checkMic(UplinkContext ctx) {
-    for (DeviceSession s : ctx.candidates) {
+  private Future<UplinkContext> checkMic(UplinkContext ctx) {
+    if (signedBy(ctx, ctx.candidates)) {
+      return Future.succeededFuture(ctx);
+    }
+    // Redis may know only some of the sessions on this address (one written to PostgreSQL while another's entry was
+    // cached, a database restored under a kept Redis): the database decides, once, before the frame is refused
+    DevAddr addr = ctx.frame.fhdr().devAddr();
+    return sessions.byDevAddrFromDatabase(addr).map(found -> {
+      if (!signedBy(ctx, found)) {
+        throw new UplinkRefusal(UplinkRefusal.MIC_MISMATCH, "no session of DevAddr " + addr.hex() + " signs this frame");
+      }
+      return ctx;
+    });
+  }
+
+  private static boolean signedBy(UplinkContext ctx, List<DeviceSession> candidates) {
+    for (DeviceSession s : candidates) {
       long fCnt = counterFor(s, ctx.frame.fhdr().fCnt());
       if (Mic.matchesData(ctx.frame, s.keys().nwkSKey(), fCnt)) {
         ctx.session(s);
         ctx.fCnt = fCnt;
-        return ctx;
+        return true;
       }
     }
-    throw new UplinkRefusal(UplinkRefusal.MIC_MISMATCH, "no session of DevAddr "
-        + ctx.frame.fhdr().devAddr().hex() + " signs this frame");
+    return false;
   }
 
   /** The 32-bit counter to check the MIC with: the reconstruction when it is plausible, else the on-air value. */

@@ -22,6 +22,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramPacket;
 import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.datagram.DatagramSocketOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import java.util.HashMap;
@@ -53,6 +54,7 @@ public final class UdpBackend implements GatewayBackend {
   private final Vertx vertx;
   private final String host;
   private final int port;
+  private final int receiveBufferBytes;
   private final boolean acceptUnknown;
   private final GatewayStore gateways;
   private final GatewayEvents events;
@@ -71,11 +73,12 @@ public final class UdpBackend implements GatewayBackend {
   /**
    * @param pulled called with a gateway id whenever its PULL_DATA arrives (the owner record in Redis is refreshed)
    */
-  public UdpBackend(Vertx vertx, String host, int port, boolean acceptUnknown, GatewayStore gateways,
-      GatewayEvents events, Consumer<String> pulled, LorawanMeters meters) {
+  public UdpBackend(Vertx vertx, String host, int port, int receiveBufferBytes, boolean acceptUnknown,
+      GatewayStore gateways, GatewayEvents events, Consumer<String> pulled, LorawanMeters meters) {
     this.vertx = vertx;
     this.host = host;
     this.port = port;
+    this.receiveBufferBytes = receiveBufferBytes;
     this.acceptUnknown = acceptUnknown;
     this.gateways = gateways;
     this.events = events;
@@ -85,7 +88,9 @@ public final class UdpBackend implements GatewayBackend {
 
   @Override
   public Future<Void> start() {
-    socket = vertx.createDatagramSocket();
+    // a burst of datagrams while the event loop is busy waits in the kernel's buffer; beyond it the kernel drops
+    // them unseen (RcvbufErrors in /proc/net/snmp), so the buffer is sized for bursts, not the default ~200 KB
+    socket = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(receiveBufferBytes));
     socket.handler(this::onDatagram);
     socket.exceptionHandler(err -> log.warn("Semtech UDP socket: {}", err.toString()));
     return socket.listen(port, host).onSuccess(s -> log.info("Semtech UDP packet forwarders on {}:{}", host,
