@@ -65,11 +65,13 @@ import java.util.regex.Pattern;
  *   PULL_RESP carrying the ACK, p50/p99, against the RX1 budget of 1 s (the server waits the dedup window,
  *   {@code lorawan.dedup-window-ms}, before it handles an uplink: that is in the figure).</li>
  * </ol>
- * <pre>mvn -q -pl bench exec:java -Dexec.mainClass=io.gridline.bench.LorawanBench -Dexec.args="DEVICES SECONDS RUNS WINDOW JOINS LATENCY_RATE"</pre>
+ * <pre>mvn -q -pl bench exec:java -Dexec.mainClass=io.gridline.bench.LorawanBench -Dexec.args="DEVICES SECONDS RUNS WINDOW JOINS LATENCY_RATE WARMUP_SECONDS"</pre>
  */
 public final class LorawanBench {
   private static final String[] GATEWAYS = {"aa555a00000000b1", "aa555a00000000b2", "aa555a00000000b3"};
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  /** HTTP/1.1 (no h2c upgrade dance with the ops server) and bounded: a scrape never hangs the bench. */
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private static final Pattern METRIC = Pattern.compile("(?m)^(gridline_lorawan_[a-z_]+_total)(\\{[^}]*})? ([0-9.eE+-]+)$");
 
   private record Device(long id, String devEui, DevAddr devAddr, SessionKeys keys, long[] fCnt) {}
@@ -83,6 +85,7 @@ public final class LorawanBench {
     int window = args.length > 3 ? Integer.parseInt(args[3]) : 3_000;
     int joins = args.length > 4 ? Integer.parseInt(args[4]) : 2_000;
     int latencyRate = args.length > 5 ? Integer.parseInt(args[5]) : 200;
+    int warmup = args.length > 6 ? Integer.parseInt(args[6]) : 60;
     int cores = Runtime.getRuntime().availableProcessors();
     if (window > devices) {
       window = devices; // at most one uplink of a device unfinished: its frame counter moves in order
@@ -119,7 +122,7 @@ public final class LorawanBench {
       Gateways gw = new Gateways(udpPort);
       try {
         gw.pull();
-        uplinks(node, ne.opsPort(), gw, abp, seconds, runs, window, cores);
+        uplinks(node, ne.opsPort(), gw, abp, warmup, seconds, runs, window, cores);
         joins(ne.opsPort(), gw, otaa, joins);
         latency(gw, abp, latencyRate, seconds);
       } finally {
@@ -133,12 +136,14 @@ public final class LorawanBench {
 
   // ---- 1. uplinks/s and CPU per uplink
 
-  private static void uplinks(NodeProcess node, int opsPort, Gateways gw, List<Device> abp, int seconds, int runs,
+  private static void uplinks(NodeProcess node, int opsPort, Gateways gw, List<Device> abp, int warmup, int seconds,
+      int runs,
       int window, int cores) throws Exception {
     List<Double> rates = new ArrayList<>();
     List<Double> cpu = new ArrayList<>();
-    // warm-up: the JIT compiles the path (one run's length, not counted)
-    runUplinks(node, opsPort, gw, abp, Math.max(10, seconds), window, null, null);
+    // warm-up, not counted: on 2 cores C2 compiles the path for about a minute (JFR showed 38 s of compiler threads'
+    // time in a node's first minute), and a run measured during it shows the JIT's CPU, not the server's
+    runUplinks(node, opsPort, gw, abp, warmup, window, null, null);
     for (int r = 0; r < runs; r++) {
       runUplinks(node, opsPort, gw, abp, seconds, window, rates, cpu);
       System.out.printf(Locale.ROOT, "  uplinks run %d: %.0f uplinks/s (%.0f datagrams/s), node %.1f CPU-µs per uplink%n",
@@ -170,7 +175,9 @@ public final class LorawanBench {
         gw.push(phy);
         sent++;
       }
-      Thread.sleep(50); // each look at the counters is a /metrics scrape, which costs the node CPU too
+      // each look at the counters is a /metrics scrape, which costs the node CPU too: at 20 a second JFR found a
+      // third of the node's samples in the scrape; at 4 a second it stays a few percent
+      Thread.sleep(250);
     }
     double wall = (System.nanoTime() - t0) / 1e9;
     double accepted = counter(opsPort, "gridline_lorawan_uplinks_accepted_total") - accepted0;
@@ -224,7 +231,8 @@ public final class LorawanBench {
   }
 
   private static Map<String, Double> metrics(int opsPort) throws Exception {
-    String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + opsPort + "/metrics")).build(),
+    String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + opsPort + "/metrics"))
+        .timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString()).body();
     Map<String, Double> out = new ConcurrentHashMap<>();
     Matcher m = METRIC.matcher(body);
@@ -265,7 +273,7 @@ public final class LorawanBench {
     while (counter(opsPort, "gridline_lorawan_joins_accepted_total") - accepted0
         + counter(opsPort, "gridline_lorawan_uplinks_refused_total") - refused0 < handled
         && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
+      Thread.sleep(100);
     }
   }
 
