@@ -90,6 +90,11 @@ class LorawanClusterTest {
     for (String gw : List.of(GW1, GW2, GW3)) {
       TestNodes.expect(201, api("POST", "/api/v1/lorawan/gateways", writeKey,
           new JsonObject().put("gatewayId", gw).put("name", "gw " + gw).put("region", "EU868")));
+      for (int udp : List.of(udpA, udpB)) {
+        try (TestGateway g = new TestGateway(gw, udp)) {
+          g.awaitKnown(10_000); // both nodes know the gateway just registered before a test's first frame
+        }
+      }
     }
   }
 

@@ -58,6 +58,27 @@ public final class TestGateway implements AutoCloseable {
     return tmst;
   }
 
+  /**
+   * Sends a PUSH_DATA without packets until the server acknowledges one: a server drops the datagrams of a gateway it
+   * does not know yet (registered a moment ago), so a test waits for this before its first frame. No uplink, and the
+   * gateway's downlink path is left as it was.
+   */
+  public void awaitKnown(int timeoutMs) throws IOException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (System.currentTimeMillis() < deadline) {
+      int token = send(0x00, new JsonObject().put("rxpk", new JsonArray()));
+      Received r = receive(300);
+      while (r != null && !(r.identifier() == 0x01 && r.token() == token)) {
+        r = receive(300);
+      }
+      if (r != null) {
+        return;
+      }
+    }
+    throw new IOException("gateway " + eui + " not acknowledged by the server on port " + port + " in " + timeoutMs
+        + " ms");
+  }
+
   public int pull() throws IOException {
     return send(0x02, null);
   }
