@@ -16,6 +16,7 @@ import io.gridline.lrwn.gw.GatewayBridgeException;
 import io.gridline.lrwn.semtechudp.TxPacket;
 import io.gridline.runtime.LogThrottle;
 import io.gridline.runtime.Readiness;
+import io.gridline.runtime.mqtt.BrokerLink;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,14 +41,12 @@ import org.slf4j.LoggerFactory;
  * backend's, stats to the gateway's row, acks to the downlink; downlinks are published as {@code DownlinkFrame}s on
  * {@code <region>/gateway/<id>/command/down}, timed as a delay after the uplink whose {@code context} they echo. A
  * message the codec refuses, or from a gateway that is not registered (unless
- * {@code lorawan.accept-unknown-gateways}), is counted and dropped. The connection is re-established with backoff;
- * readiness says why while it is down.
+ * {@code lorawan.accept-unknown-gateways}), is counted and dropped. The connection is the runtime's
+ * {@link BrokerLink}: re-established with backoff, readiness saying why while it is down.
  */
 public final class MqttBackend implements GatewayBackend {
   static final String CHECK = "verticle.lorawan.mqtt";
   private static final Logger log = LoggerFactory.getLogger(MqttBackend.class);
-  private static final long FIRST_BACKOFF_MS = 1_000;
-  private static final long MAX_BACKOFF_MS = 30_000;
   /** Downlink ids awaiting their ack, per node; older ones are forgotten (their ack is then only counted). */
   private static final int MAX_PENDING = 65_536;
 
@@ -70,12 +69,7 @@ public final class MqttBackend implements GatewayBackend {
       return size() > MAX_PENDING;
     }
   };
-  private MqttClient client;
-  private boolean connected;
-  private boolean stopped;
-  private long backoffMs = FIRST_BACKOFF_MS;
-  private long reconnectTimer = -1;
-  private String problem = "not connected yet";
+  private final BrokerLink link;
 
   /**
    * @param heard called with a gateway id whenever one of its events arrives (the owner record in Redis is refreshed,
@@ -90,59 +84,24 @@ public final class MqttBackend implements GatewayBackend {
     this.events = events;
     this.heard = heard;
     this.meters = meters;
+    this.link = new BrokerLink(vertx, "gateway broker", settings.display(), settings.host(), settings.port(),
+        settings.clientOptions(), c -> c.publishHandler(this::onMessage), this::subscribe);
   }
 
   /** Returns at once: the first connection (and every later one) is made in the background. */
   @Override
   public Future<Void> start() {
-    Readiness.of(vertx).register(CHECK, this::probe);
-    connect();
+    Readiness.of(vertx).register(CHECK, link::probe);
+    link.start();
     return Future.succeededFuture();
   }
 
   /** Whether the subscriptions are in place (tests wait for it before publishing). */
   public boolean connected() {
-    return connected && problem == null;
+    return link.up();
   }
 
-  private void connect() {
-    if (stopped) {
-      return;
-    }
-    MqttClient c = MqttClient.create(vertx, settings.clientOptions());
-    client = c;
-    c.publishHandler(msg -> onMessage(msg))
-        .closeHandler(v -> onClosed(c))
-        .exceptionHandler(err -> log.debug("gateway broker connection error", err));
-    c.connect(settings.port(), settings.host())
-        .compose(ack -> {
-          if (stopped || c != client) {
-            return c.disconnect().mapEmpty();
-          }
-          connected = true;
-          backoffMs = FIRST_BACKOFF_MS;
-          return subscribe(c);
-        })
-        .onSuccess(v -> {
-          if (connected && c == client) {
-            problem = null;
-            log.info("ChirpStack gateway bridges on {}: {}", settings.display(), settings.subscriptions().keySet());
-          }
-        })
-        .onFailure(err -> {
-          if (stopped) {
-            return;
-          }
-          problem = "cannot subscribe on " + settings.display() + ": " + err.getMessage();
-          log.warn("lorawan mqtt: {}", problem);
-          if (c.isConnected()) {
-            c.disconnect();
-          } else {
-            retryLater(c);
-          }
-        });
-  }
-
+  /** Subscribes on a new connection; the link is up once the broker granted every subscription. */
   private Future<Void> subscribe(MqttClient c) {
     return Future.future(promise -> {
       c.subscribeCompletionHandler((MqttSubAckMessage ack) -> {
@@ -150,6 +109,7 @@ public final class MqttBackend implements GatewayBackend {
           promise.tryFail("the broker refused the subscriptions " + settings.subscriptions().keySet()
               + (settings.shared() ? " (shared subscriptions: set lorawan.mqtt.shared-subscription=false)" : ""));
         } else {
+          log.info("ChirpStack gateway bridges on {}: {}", settings.display(), settings.subscriptions().keySet());
           promise.tryComplete();
         }
       });
@@ -272,10 +232,10 @@ public final class MqttBackend implements GatewayBackend {
   @Override
   public Future<Void> send(DownlinkFrame frame) {
     Optional<String> region = regionOf(frame.gatewayId());
-    MqttClient c = client;
-    if (!connected() || c == null || region.isEmpty()) {
+    Optional<MqttClient> c = link.client();
+    if (c.isEmpty() || region.isEmpty()) {
       return Future.failedFuture("gateway " + frame.gatewayId() + " is not reachable through the gateway broker "
-          + settings.display() + (problem == null ? "" : " (" + problem + ")"));
+          + settings.display() + (link.problem() == null ? "" : " (" + link.problem() + ")"));
     }
     TxPacket txpk = frame.txpk();
     Bytes context = Bytes.of(Base64.getDecoder().decode(frame.context()));
@@ -286,52 +246,13 @@ public final class MqttBackend implements GatewayBackend {
     JsonObject down = new BridgeDownlink(frame.gatewayId(), downlinkId, txpk.data(), txpk.frequencyHz(),
         txpk.powe(), txpk.dataRate(), delay, context).toJson();
     meters.mqttMessage("down");
-    return c.publish(region.get() + "/gateway/" + frame.gatewayId() + "/command/down", down.toBuffer(),
+    return c.get().publish(region.get() + "/gateway/" + frame.gatewayId() + "/command/down", down.toBuffer(),
         MqttQoS.AT_MOST_ONCE, false, false).mapEmpty();
-  }
-
-  private void onClosed(MqttClient c) {
-    if (c != client) {
-      return;
-    }
-    if (connected) {
-      connected = false;
-      if (problem == null) {
-        problem = "connection to " + settings.display() + " closed";
-      }
-      log.warn("lorawan mqtt: {}", problem);
-    }
-    retryLater(c);
-  }
-
-  private void retryLater(MqttClient c) {
-    if (stopped || c != client || reconnectTimer >= 0) {
-      return;
-    }
-    long delay = backoffMs;
-    backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
-    reconnectTimer = vertx.setTimer(delay, t -> {
-      reconnectTimer = -1;
-      connect();
-    });
-  }
-
-  private Future<Void> probe() {
-    return connected() ? Future.succeededFuture()
-        : Future.failedFuture("gateway broker " + settings.display() + " unreachable: " + problem
-            + " (retrying every " + backoffMs / 1000 + " s at most)");
   }
 
   @Override
   public Future<Void> stop() {
-    stopped = true;
-    if (reconnectTimer >= 0) {
-      vertx.cancelTimer(reconnectTimer);
-    }
-    MqttClient c = client;
-    client = null;
     Readiness.of(vertx).unregister(CHECK);
-    Future<Void> closed = c != null && c.isConnected() ? c.disconnect() : Future.succeededFuture();
-    return closed.recover(err -> Future.succeededFuture()).andThen(ar -> connected = false);
+    return link.stop();
   }
 }
