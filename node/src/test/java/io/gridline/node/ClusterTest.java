@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gridline.contracts.registry.DeviceChanged;
 import io.gridline.contracts.registry.RegistryAddresses;
-import io.gridline.devservices.FreePorts;
 import io.gridline.runtime.Store;
 import io.gridline.runtime.VerticleSpec;
 import io.vertx.core.Future;
@@ -15,7 +14,6 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,23 +53,9 @@ class ClusterTest {
 
   @BeforeAll
   static void formCluster() {
-    Map<String, String> shared = TestNodes.env();
-    int portA = FreePorts.find();
-    int portB = FreePorts.find();
-    shared.put("GRIDLINE_CLUSTER_NAME", "node-test-" + UUID.randomUUID());
-    shared.put("GRIDLINE_CLUSTER_HOST", "127.0.0.1");
-    envA = new HashMap<>(shared);
-    // A is the seed: alone in its member list it forms the cluster at once; B finds it there. (A member listed but not
-    // yet listening costs Hazelcast's 5 s connection timeout before a node settles for being alone.)
-    envA.put("GRIDLINE_CLUSTER_MEMBERS", "127.0.0.1:" + portA);
-    envA.put("GRIDLINE_NODE_ID", "node-a");
-    envA.put("GRIDLINE_CLUSTER_PORT", Integer.toString(portA));
-    envB = new HashMap<>(shared);
-    envB.put("GRIDLINE_CLUSTER_MEMBERS", "127.0.0.1:" + portA + ",127.0.0.1:" + portB);
-    envB.put("GRIDLINE_NODE_ID", "node-b");
-    envB.put("GRIDLINE_CLUSTER_PORT", Integer.toString(portB));
-    envB.put("GRIDLINE_API_PORT", Integer.toString(FreePorts.find()));
-    envB.put("GRIDLINE_DEVSERVICES_DATA_DIR", TestNodes.tempDir("gridline-node-test-b-").toString());
+    TestNodes.ClusterEnv cluster = TestNodes.cluster("node-test", "node-a", "node-b");
+    envA = cluster.a();
+    envB = cluster.b();
     List<RegisteredVerticle> registryB = new ArrayList<>(Verticles.ALL);
     registryB.add(WATCHER);
 

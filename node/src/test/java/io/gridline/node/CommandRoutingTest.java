@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gridline.devservices.FreePorts;
 import io.gridline.runtime.DeviceCertificateAuthority;
-import io.gridline.testkit.TestStores;
 import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
@@ -27,7 +26,6 @@ import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -58,22 +56,10 @@ class CommandRoutingTest {
 
   @BeforeAll
   static void formCluster() throws Exception {
-    Map<String, String> shared = TestNodes.env();
-    shared.put("GRIDLINE_CLUSTER_NAME", "command-test-" + UUID.randomUUID());
-    shared.put("GRIDLINE_CLUSTER_HOST", "127.0.0.1");
-    shared.put("GRIDLINE_REDIS_URL", TestStores.redisUrl());
-    shared.put("GRIDLINE_KAFKA_BOOTSTRAP_SERVERS", TestStores.kafkaBootstrap());
-    int portA = FreePorts.find();
-    int portB = FreePorts.find();
-    Map<String, String> envA = new HashMap<>(shared);
-    envA.put("GRIDLINE_CLUSTER_MEMBERS", "127.0.0.1:" + portA);
-    envA.put("GRIDLINE_NODE_ID", "cmd-node-a-" + UUID.randomUUID());
-    envA.put("GRIDLINE_CLUSTER_PORT", Integer.toString(portA));
-    Map<String, String> envB = new HashMap<>(shared);
-    envB.put("GRIDLINE_CLUSTER_MEMBERS", "127.0.0.1:" + portA + ",127.0.0.1:" + portB);
-    envB.put("GRIDLINE_NODE_ID", "cmd-node-b-" + UUID.randomUUID());
-    envB.put("GRIDLINE_CLUSTER_PORT", Integer.toString(portB));
-    envB.put("GRIDLINE_API_PORT", Integer.toString(FreePorts.find()));
+    TestNodes.ClusterEnv cluster = TestNodes.cluster("command-test", "cmd-node-a-" + UUID.randomUUID(),
+        "cmd-node-b-" + UUID.randomUUID());
+    Map<String, String> envA = cluster.a();
+    Map<String, String> envB = cluster.b();
     mqttPort = FreePorts.find();
     envB.put("GRIDLINE_MQTT_PORT", Integer.toString(mqttPort));
     // mTLS: B's listener trusts the device CA that A's api signs with (one CA, configured on both nodes)

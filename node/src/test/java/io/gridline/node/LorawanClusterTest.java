@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gridline.devservices.FreePorts;
 import io.gridline.lrwn.frame.AesKey;
 import io.gridline.lrwn.frame.Bytes;
 import io.gridline.lrwn.frame.DataFrame;
@@ -24,7 +23,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * The LoRaWAN network server on two clustered nodes (A: api and lorawan, B: lorawan), each with its own Semtech UDP
  * port, as behind a UDP load balancer that spreads a gateway's datagrams over the nodes: copies of one frame arriving
  * at both nodes are one uplink, and a downlink for a gateway whose PULL_DATA went to the other node leaves through
- * that node (event bus → its UDP socket).
+ * that node (event bus → its UDP socket); a Cayenne LPP device's readings reach {@code decoded_data} through B's sink
+ * and come back from A's api.
  */
 class LorawanClusterTest {
   private static final String GW1 = "aa555a00000c0001";
@@ -54,30 +53,22 @@ class LorawanClusterTest {
 
   @BeforeAll
   static void formCluster() throws Exception {
-    Map<String, String> shared = TestNodes.env();
-    shared.put("GRIDLINE_CLUSTER_NAME", "lorawan-test-" + UUID.randomUUID());
-    shared.put("GRIDLINE_CLUSTER_HOST", "127.0.0.1");
-    shared.put("GRIDLINE_LORAWAN_HOST", "127.0.0.1");
-    int portA = FreePorts.find();
-    int portB = FreePorts.find();
+    TestNodes.ClusterEnv cluster = TestNodes.cluster("lorawan-test", "lora-node-a-" + UUID.randomUUID(),
+        "lora-node-b-" + UUID.randomUUID());
+    Map<String, String> envA = cluster.a();
+    Map<String, String> envB = cluster.b();
     udpA = freeUdpPort();
     udpB = freeUdpPort();
-    Map<String, String> envA = new HashMap<>(shared);
-    envA.put("GRIDLINE_CLUSTER_MEMBERS", "127.0.0.1:" + portA);
-    envA.put("GRIDLINE_NODE_ID", "lora-node-a-" + UUID.randomUUID());
-    envA.put("GRIDLINE_CLUSTER_PORT", Integer.toString(portA));
+    for (Map<String, String> env : List.of(envA, envB)) {
+      env.put("GRIDLINE_LORAWAN_HOST", "127.0.0.1");
+    }
     envA.put("GRIDLINE_LORAWAN_UDP_PORT", Integer.toString(udpA));
-    Map<String, String> envB = new HashMap<>(shared);
-    envB.put("GRIDLINE_CLUSTER_MEMBERS", "127.0.0.1:" + portA + ",127.0.0.1:" + portB);
-    envB.put("GRIDLINE_NODE_ID", "lora-node-b-" + UUID.randomUUID());
-    envB.put("GRIDLINE_CLUSTER_PORT", Integer.toString(portB));
     envB.put("GRIDLINE_LORAWAN_UDP_PORT", Integer.toString(udpB));
-    envB.put("GRIDLINE_DEVSERVICES_DATA_DIR", TestNodes.tempDir("gridline-lorawan-test-b-").toString());
     apiPort = Integer.parseInt(envA.get("GRIDLINE_API_PORT"));
 
     // one after the other: two nodes migrating the same fresh database at once can race in Flyway's baseline
     a = TestNodes.start(envA, "--cluster", "--verticles", "api,lorawan");
-    b = TestNodes.start(envB, "--cluster", "--verticles", "lorawan");
+    b = TestNodes.start(envB, "--cluster", "--verticles", "lorawan,timescale-sink");
     for (Node n : List.of(a, b)) {
       TestNodes.await(n.opsPort(), "/cluster", r -> TestNodes.json(r).getJsonArray("members").size() == 2,
           Duration.ofSeconds(30));
@@ -115,20 +106,25 @@ class LorawanClusterTest {
   }
 
   /** An ABP device provisioned and activated through node A's api. */
-  private record Abp(String devEui, DevAddr devAddr, SessionKeys keys) {}
+  private record Abp(long id, String devEui, DevAddr devAddr, SessionKeys keys) {}
 
   private static Abp abpDevice() {
+    return abpDevice("none");
+  }
+
+  private static Abp abpDevice(String payloadCodec) {
     String devEui = HexFormat.of().formatHex(bytes(8));
-    TestNodes.expect(201, api("POST", "/api/v1/lorawan/devices", writeKey, new JsonObject().put("devEui", devEui)
-        .put("joinEui", "0000000000000000").put("appKey", HexFormat.of().formatHex(bytes(16))).put("class", "A")
-        .put("region", "EU868").put("name", "lora " + devEui)));
+    long id = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/lorawan/devices", writeKey,
+        new JsonObject().put("devEui", devEui).put("joinEui", "0000000000000000")
+            .put("appKey", HexFormat.of().formatHex(bytes(16))).put("class", "A").put("region", "EU868")
+            .put("name", "lora " + devEui).put("payloadCodec", payloadCodec)))).getLong("id");
     String devAddr = "26" + HexFormat.of().formatHex(bytes(3));
     AesKey nwk = AesKey.of(bytes(16));
     AesKey app = AesKey.of(bytes(16));
     TestNodes.expect(204, api("POST", "/api/v1/lorawan/devices/" + devEui + "/activate", writeKey, new JsonObject()
         .put("devAddr", devAddr).put("nwkSKey", nwk.hex()).put("appSKey", app.hex()).put("fCntUp", 0)
         .put("fCntDown", 0)));
-    return new Abp(devEui, DevAddr.fromHex(devAddr), new SessionKeys(nwk, app));
+    return new Abp(id, devEui, DevAddr.fromHex(devAddr), new SessionKeys(nwk, app));
   }
 
   private static byte[] bytes(int n) {
@@ -191,5 +187,23 @@ class LorawanClusterTest {
     }
     Waits.until("completed by the TX_ACK through node A", 10_000, () -> "completed".equals(TestNodes.json(
         api("GET", "/api/v1/commands/" + queued.getString("id"), writeKey, null)).getString("status")));
+  }
+
+  @Test
+  void aCayenneLppDevicesReadingsLandInDecodedDataAndAreReadBackThroughTheApi() throws Exception {
+    Abp d = abpDevice("cayenne-lpp");
+    try (TestGateway g = new TestGateway(GW3, udpB)) {
+      g.push(uplink(d, 1, "0167011a02687f"), -75, 6); // channel 1 temperature 28.2 °C, channel 2 humidity 63.5 %
+    }
+    String path = "/api/v1/devices/" + d.id() + "/telemetry/latest";
+    Waits.until("both readings in decoded_data", 30_000,
+        () -> TestNodes.json(api("GET", path, writeKey, null)).getJsonArray("values").size() == 2);
+    JsonObject latest = TestNodes.json(TestNodes.expect(200, api("GET", path, writeKey, null)));
+    Map<String, Double> values = new java.util.TreeMap<>();
+    for (Object v : latest.getJsonArray("values")) {
+      values.put(((JsonObject) v).getString("label"), ((JsonObject) v).getDouble("v"));
+    }
+    assertEquals(28.2, values.get("sensor-1.temperature"), 1e-9, values.toString());
+    assertEquals(63.5, values.get("sensor-2.humidity"), 1e-9, values.toString());
   }
 }

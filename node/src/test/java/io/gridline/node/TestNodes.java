@@ -49,6 +49,30 @@ final class TestNodes {
     return env;
   }
 
+  /** The environments of two nodes of one new cluster on 127.0.0.1 over the same stores: A the seed, B joining it. */
+  record ClusterEnv(Map<String, String> a, Map<String, String> b) {}
+
+  static ClusterEnv cluster(String name, String nodeA, String nodeB) {
+    Map<String, String> shared = env();
+    shared.put("GRIDLINE_CLUSTER_NAME", name + "-" + UUID.randomUUID());
+    shared.put("GRIDLINE_CLUSTER_HOST", "127.0.0.1");
+    int portA = FreePorts.find();
+    int portB = FreePorts.find();
+    Map<String, String> a = new HashMap<>(shared);
+    // A is the seed: alone in its member list it forms the cluster at once; B finds it there. (A member listed but not
+    // yet listening costs Hazelcast's 5 s connection timeout before a node settles for being alone.)
+    a.put("GRIDLINE_CLUSTER_MEMBERS", "127.0.0.1:" + portA);
+    a.put("GRIDLINE_NODE_ID", nodeA);
+    a.put("GRIDLINE_CLUSTER_PORT", Integer.toString(portA));
+    Map<String, String> b = new HashMap<>(shared);
+    b.put("GRIDLINE_CLUSTER_MEMBERS", "127.0.0.1:" + portA + ",127.0.0.1:" + portB);
+    b.put("GRIDLINE_NODE_ID", nodeB);
+    b.put("GRIDLINE_CLUSTER_PORT", Integer.toString(portB));
+    b.put("GRIDLINE_API_PORT", Integer.toString(FreePorts.find()));
+    b.put("GRIDLINE_DEVSERVICES_DATA_DIR", tempDir("gridline-" + name + "-b-").toString());
+    return new ClusterEnv(a, b);
+  }
+
   static Node start(Map<String, String> env, String... args) {
     return start(new NodeOptions().setEnv(env).setArgs(args));
   }

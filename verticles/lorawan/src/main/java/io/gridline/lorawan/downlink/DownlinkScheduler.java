@@ -279,7 +279,7 @@ public final class DownlinkScheduler {
     if (error.isEmpty()) {
       done = confirmed ? Future.succeededFuture() : complete(id, now);
     } else if (!confirmed) {
-      done = ledger.transition(id, Set.of(CommandStatus.SENT), CommandStatus.FAILED, null,
+      done = ledger.transition(id, Set.of(CommandStatus.QUEUED, CommandStatus.SENT), CommandStatus.FAILED, null,
               "gateway " + gatewayId + " did not transmit: " + error.get())
           .compose(m -> m.map(x -> commandEvent(DeviceEvent.Types.COMMAND_FAILED, x, now))
               .orElse(Future.succeededFuture()));
@@ -289,8 +289,13 @@ public final class DownlinkScheduler {
     done.onFailure(err -> throttle.warn("TX_ACK of {} not recorded: {}", id, err.getMessage()));
   }
 
+  /**
+   * Completed from sent — or from queued: a gateway's TX_ACK can arrive before this node recorded the send (the
+   * PULL_RESP went out through another node, or the gateway answered within the database round trip), and the later
+   * "sent" does not move a completed command back.
+   */
   private Future<Void> complete(UUID id, long at) {
-    return ledger.transition(id, Set.of(CommandStatus.SENT), CommandStatus.COMPLETED, null, null)
+    return ledger.transition(id, Set.of(CommandStatus.QUEUED, CommandStatus.SENT), CommandStatus.COMPLETED, null, null)
         .compose(m -> m.map(x -> commandEvent(DeviceEvent.Types.COMMAND_COMPLETED, x, at))
             .orElse(Future.succeededFuture()));
   }
