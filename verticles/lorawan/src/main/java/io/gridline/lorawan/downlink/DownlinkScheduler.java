@@ -106,7 +106,9 @@ public final class DownlinkScheduler {
   /** Sends what is due in this uplink's receive windows (the session is saved again with the downlink counter). */
   public Future<Void> afterUplink(UplinkContext ctx) {
     DeviceSession s = ctx.session();
-    return nextCommand(s, ctx.receivedAtMs()).compose(cmd -> {
+    Future<Optional<Command>> due = ctx.commandsOpen() ? nextCommand(s, ctx.receivedAtMs())
+        : Future.succeededFuture(Optional.empty());
+    return due.compose(cmd -> {
       boolean ack = ctx.confirmed();
       if (cmd.isEmpty() && !ack && ctx.macAnswers().isEmpty()) {
         return Future.succeededFuture();

@@ -42,6 +42,9 @@ public final class SessionStore {
       + "updated_at = EXCLUDED.updated_at";
   private static final String UPDATE_COUNTERS = "UPDATE lorawan_sessions SET f_cnt_up = $2, n_f_cnt_down = $3, "
       + "state = $4, updated_at = $5 WHERE device_id = $1";
+  /** The same, answering in the same round trip whether the device has commands queued or awaiting an ACK. */
+  private static final String UPDATE_COUNTERS_ASK_OPEN = UPDATE_COUNTERS + " RETURNING EXISTS (SELECT 1 FROM commands "
+      + "WHERE device_id = $1 AND status IN ('queued', 'sent'))";
 
   private final Pool pool;
   private final Redis client;
@@ -122,6 +125,19 @@ public final class SessionStore {
             .map(p -> redis.srem(List.of(LorawanKeys.devAddr(p.hex()), s.devEui())).<Void>mapEmpty())
             .orElse(Future.succeededFuture()))
         .compose(v -> cache(s));
+  }
+
+  /**
+   * The counters and state after an uplink, PostgreSQL first, then Redis; answers whether the device has open
+   * commands (queued, or sent and awaiting an ACK), so an uplink with nothing due costs no look at the queue.
+   */
+  public Future<Boolean> saveAfterUplink(DeviceSession s) {
+    return pool.preparedQuery(UPDATE_COUNTERS_ASK_OPEN)
+        .execute(Tuple.of(s.deviceId()).addLong(s.fCntUp()).addLong(s.nFCntDown()).addValue(s.state())
+            .addValue(now()))
+        .compose(rows -> rows.size() == 1
+            ? cache(s).map(rows.iterator().next().getBoolean(0))
+            : Future.failedFuture("the session of " + s.devEui() + " is gone (device deleted or re-activated)"));
   }
 
   /** The counters and state after an uplink or downlink: PostgreSQL first, then Redis. */

@@ -23,6 +23,8 @@ public final class UplinkContext {
   DeviceSession session;
   /** The 32-bit FCnt of this frame. */
   long fCnt;
+  /** Whether the device had commands queued or awaiting an ACK when its session was saved (else none is looked up). */
+  boolean commandsOpen = true;
   /** The FRMPayload in clear (empty without FPort). */
   Bytes payload = Bytes.EMPTY;
   /** MAC commands the network answers in the downlink (LinkCheckAns, …). */
@@ -53,6 +55,10 @@ public final class UplinkContext {
 
   public long fCnt() {
     return fCnt;
+  }
+
+  public boolean commandsOpen() {
+    return commandsOpen;
   }
 
   public Bytes payload() {

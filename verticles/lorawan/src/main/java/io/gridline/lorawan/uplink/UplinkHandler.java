@@ -244,7 +244,10 @@ public final class UplinkHandler {
       state.put("lastUplinkAt", Instant.ofEpochMilli(ctx.receivedAtMs()).toString());
       DeviceSession next = s.withCounters(ctx.fCnt + 1, s.nFCntDown(), state);
       ctx.session(next);
-      return sessions.save(next).map(ctx);
+      return sessions.saveAfterUplink(next).map(open -> {
+        ctx.commandsOpen = open;
+        return ctx;
+      });
     });
   }
 
