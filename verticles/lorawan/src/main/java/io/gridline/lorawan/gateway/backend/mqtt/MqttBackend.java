@@ -16,6 +16,7 @@ import io.gridline.lrwn.gw.GatewayBridgeException;
 import io.gridline.lrwn.semtechudp.TxPacket;
 import io.gridline.runtime.LogThrottle;
 import io.gridline.runtime.Readiness;
+import io.gridline.runtime.UntrustedText;
 import io.gridline.runtime.mqtt.BrokerLink;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
@@ -141,7 +142,8 @@ public final class MqttBackend implements GatewayBackend {
 
   private void refused(String reason, String topic, String detail) {
     meters.mqttMessageRefused(reason);
-    throttle.info("gateway bridge message on {} refused ({}): {}", topic, reason, detail);
+    throttle.info("gateway bridge message on {} refused ({}): {}", UntrustedText.forLog(topic), reason,
+        UntrustedText.forLog(detail));
   }
 
   /** Whether the gateway of the topic is the one the payload names, and may be heard at all. */
