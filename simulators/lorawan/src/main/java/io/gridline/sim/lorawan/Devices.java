@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /** The devices of a run: from the --abp and --otaa files, or generated ABP devices counting up. */
 final class Devices {
@@ -25,7 +28,13 @@ final class Devices {
     }
     if (o.otaaFile != null) {
       SecureRandom random = new SecureRandom();
+      Set<String> appKeys = new HashSet<>();
       for (String[] f : lines(o.otaaFile, 3, "devEui joinEui appKey")) {
+        // a JoinAccept names no device: the simulator finds its device by the AppKey that decrypts it
+        if (!appKeys.add(f[2].toLowerCase(Locale.ROOT))) {
+          throw new IllegalArgumentException(o.otaaFile + ": two OTAA devices share the AppKey " + f[2]
+              + ", so their JoinAccepts could not be told apart; give each device its own");
+        }
         out.add(SimDevice.otaa(Eui64.fromHex(f[0]), Eui64.fromHex(f[1]), AesKey.fromHex(f[2]), random));
       }
     }

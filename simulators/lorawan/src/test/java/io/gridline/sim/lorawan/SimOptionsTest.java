@@ -70,6 +70,10 @@ class SimOptionsTest {
     List<SimDevice> generated = Devices.of(SimOptions.parse("--devices", "3", "--first-dev-addr", "260100ff"));
     assertEquals("26010101", generated.get(2).devAddr().orElseThrow().hex());
     assertEquals(Eui64.fromHex("70b3d5499a000003"), generated.get(2).devEui);
+    Files.writeString(otaa, "0102030405060709 70b3d57ed0000000 2b7e151628aed2a6abf7158809cf4f3c\n"
+        + "010203040506070a 70b3d57ed0000000 2B7E151628AED2A6ABF7158809CF4F3C\n");
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Devices.of(SimOptions.parse("--otaa",
+        otaa.toString()))).getMessage().contains("two OTAA devices share the AppKey"));
     Files.writeString(abp, "0102030405060708 26011bda\n");
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Devices.of(SimOptions.parse("--abp",
         abp.toString()))).getMessage().endsWith(":1: expected \"devEui devAddr nwkSKey appSKey\", got "
