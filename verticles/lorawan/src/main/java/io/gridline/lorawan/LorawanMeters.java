@@ -1,8 +1,11 @@
 package io.gridline.lorawan;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** The LoRaWAN network server's metrics ({@code gridline_lorawan_*} in Prometheus). */
 public final class LorawanMeters {
@@ -44,6 +47,18 @@ public final class LorawanMeters {
   /** A gateway bridge message dropped, by reason (the codec's refusal label, unknown-gateway, …). */
   public void mqttMessageRefused(String reason) {
     registry.counter("gridline.lorawan.mqtt.messages.refused", "reason", reason).increment();
+  }
+
+  /**
+   * Datagrams the kernel dropped for the Semtech UDP socket because its receive buffer was full (Linux; NaN
+   * elsewhere): {@code lorawan.udp-receive-buffer-bytes} and {@code net.core.rmem_max} too small for the bursts.
+   */
+  public void kernelDrops(int port, Supplier<OptionalLong> drops) {
+    Gauge.builder("gridline.lorawan.udp.kernel.drops", () -> {
+      OptionalLong d = drops.get();
+      return d.isPresent() ? d.getAsLong() : Double.NaN;
+    }).description("datagrams dropped by the kernel before the server read them (socket buffer full)")
+        .tag("port", Integer.toString(port)).register(registry);
   }
 
   /** A copy of an uplink another copy handles. */

@@ -93,8 +93,11 @@ public final class UdpBackend implements GatewayBackend {
     socket = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(receiveBufferBytes));
     socket.handler(this::onDatagram);
     socket.exceptionHandler(err -> log.warn("Semtech UDP socket: {}", err.toString()));
-    return socket.listen(port, host).onSuccess(s -> log.info("Semtech UDP packet forwarders on {}:{}", host,
-        s.localAddress().port())).mapEmpty();
+    return socket.listen(port, host).onSuccess(s -> {
+      log.info("Semtech UDP packet forwarders on {}:{}", host, s.localAddress().port());
+      int bound = s.localAddress().port();
+      meters.kernelDrops(bound, () -> KernelDrops.read(bound));
+    }).mapEmpty();
   }
 
   /** The bound port (for tests and the log when 0 was asked). */
