@@ -85,11 +85,7 @@ class CommandRoutingTest {
       TestNodes.await(n.opsPort(), "/cluster", r -> TestNodes.json(r).getJsonArray("members").size() == 2,
           Duration.ofSeconds(30));
     }
-    String admin = envA.get("GRIDLINE_API_ADMIN_KEY");
-    JsonObject tenant = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/tenants", admin,
-        new JsonObject().put("name", "command-test").put("maxDevices", 10))));
-    writeKey = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/tenants/" + tenant.getString("id") + "/api-keys", admin,
-        new JsonObject().put("role", "write")))).getString("key");
+    writeKey = TestNodes.tenantWriteKey(apiPort, envA.get("GRIDLINE_API_ADMIN_KEY"), "command-test");
   }
 
   @AfterAll

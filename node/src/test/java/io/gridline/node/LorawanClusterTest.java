@@ -73,11 +73,7 @@ class LorawanClusterTest {
       TestNodes.await(n.opsPort(), "/cluster", r -> TestNodes.json(r).getJsonArray("members").size() == 2,
           Duration.ofSeconds(30));
     }
-    String admin = envA.get("GRIDLINE_API_ADMIN_KEY");
-    JsonObject tenant = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/tenants", admin,
-        new JsonObject().put("name", "lorawan-cluster").put("maxDevices", 10))));
-    writeKey = TestNodes.json(TestNodes.expect(201, api("POST", "/api/v1/tenants/" + tenant.getString("id")
-        + "/api-keys", admin, new JsonObject().put("role", "write")))).getString("key");
+    writeKey = TestNodes.tenantWriteKey(apiPort, envA.get("GRIDLINE_API_ADMIN_KEY"), "lorawan-cluster");
     for (String gw : List.of(GW1, GW2, GW3)) {
       TestNodes.expect(201, api("POST", "/api/v1/lorawan/gateways", writeKey,
           new JsonObject().put("gatewayId", gw).put("name", "gw " + gw).put("region", "EU868")));

@@ -230,11 +230,7 @@ class TelemetryPipelineTest {
     node = TestNodes.start(env, "--verticles", "mqtt-bridge,stream-processor,timescale-sink,api");
     TestNodes.await(node.opsPort(), "/health/ready", r -> r.statusCode() == 200, Duration.ofSeconds(60));
     Pipeline p = new Pipeline(env);
-    String admin = env.get("GRIDLINE_API_ADMIN_KEY");
-    JsonObject tenant = TestNodes.json(p.expect(201, p.api("POST", "/api/v1/tenants", admin,
-        new JsonObject().put("name", "pipeline-test").put("maxDevices", 10))));
-    String writeKey = TestNodes.json(p.expect(201, p.api("POST", "/api/v1/tenants/" + tenant.getString("id")
-        + "/api-keys", admin, new JsonObject().put("role", "write")))).getString("key");
+    String writeKey = TestNodes.tenantWriteKey(p.apiPort, env.get("GRIDLINE_API_ADMIN_KEY"), "pipeline-test");
     ThreadLocalRandom r = ThreadLocalRandom.current();
     p.mac = String.format("aa:bb:ce:%02x:%02x:%02x", r.nextInt(256), r.nextInt(256), r.nextInt(256));
     p.deviceId = TestNodes.json(p.expect(201, p.api("POST", "/api/v1/devices", writeKey,

@@ -95,6 +95,14 @@ final class TestNodes {
     }
   }
 
+  /** A new tenant (through the api on {@code apiPort}, as the admin) and a write key of it: the key. */
+  static String tenantWriteKey(int apiPort, String admin, String name) {
+    JsonObject tenant = json(expect(201, api(apiPort, "POST", "/api/v1/tenants", admin,
+        new JsonObject().put("name", name).put("maxDevices", 10))));
+    return json(expect(201, api(apiPort, "POST", "/api/v1/tenants/" + tenant.getString("id") + "/api-keys", admin,
+        new JsonObject().put("role", "write")))).getString("key");
+  }
+
   static HttpResponse<String> get(int port, String path) {
     return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET());
   }
