@@ -7,6 +7,11 @@ public final class LorawanAddresses {
    * {@code gridline.node.<owner>.lorawan} ({@code NodeAddresses.nodeAddress(owner, VERTICLE)}).
    */
   public static final String VERTICLE = "lorawan";
+  /**
+   * Published after a gateway was registered or deleted (body: its id, 16 hex digits); every network server reloads
+   * its registered gateways at once, so a new gateway's first datagrams are not dropped as unknown.
+   */
+  public static final String GATEWAY_CHANGED = "gridline.lorawan.gateway.changed";
   /** The type of a LoRaWAN downlink in the shared {@code commands} table. */
   public static final String DOWNLINK_COMMAND = "lorawan.downlink";
 

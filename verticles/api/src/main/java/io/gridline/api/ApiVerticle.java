@@ -121,7 +121,7 @@ public final class ApiVerticle extends VerticleBase {
             new WebhookRoutes(vertx, webhooks, webhookSettings).mount(endpoints);
             new WebhookDeliveryRoutes(webhooks, new WebhookDeliveryRepository(pool), vertx.eventBus(),
                 webhookSettings.replyTimeoutMs()).mount(endpoints);
-            new GatewayRoutes(new GatewayRepository(pool)).mount(endpoints);
+            new GatewayRoutes(new GatewayRepository(pool), vertx.eventBus()).mount(endpoints);
             new LorawanDeviceRoutes(lorawanDevices, events).mount(endpoints);
             new DownlinkQueueRoutes(lorawanDevices, commands).mount(endpoints);
             new ChirpstackRoutes(devices, new IntegrationHandOver(producer), meters).mount(endpoints);

@@ -1,6 +1,7 @@
 package io.gridline.lorawan;
 
 import io.gridline.contracts.Topics;
+import io.gridline.contracts.lorawan.LorawanAddresses;
 import io.gridline.contracts.telemetry.TelemetryAddresses;
 import io.gridline.lorawan.downlink.DownlinkScheduler;
 import io.gridline.lorawan.gateway.GatewayBackend;
@@ -98,6 +99,7 @@ public final class LorawanVerticle extends VerticleBase {
     GatewayStore gateways = new GatewayStore(pool);
     SessionStore sessions = new SessionStore(pool, redis, box);
     listeners.add(vertx.eventBus().consumer(TelemetryAddresses.SENSOR_MODEL_CHANGED, m -> models.reload()));
+    listeners.add(vertx.eventBus().consumer(LorawanAddresses.GATEWAY_CHANGED, m -> gateways.reload()));
 
     return vertx.executeBlocking(() -> KafkaClients.producer(vertx, config, SPEC.name()))
         .compose(p -> {

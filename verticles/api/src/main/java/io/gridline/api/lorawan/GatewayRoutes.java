@@ -11,7 +11,9 @@ import io.gridline.api.http.Endpoints;
 import io.gridline.api.http.Page;
 import io.gridline.api.http.Respond;
 import io.gridline.api.http.Validation;
+import io.gridline.contracts.lorawan.LorawanAddresses;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -26,9 +28,11 @@ public final class GatewayRoutes {
   private static final Set<String> FIELDS = Set.of("gatewayId", "name", "region");
   private static final Set<String> READ_ONLY = Set.of("lastSeenAt", "stats", "createdAt", "updatedAt");
   private final GatewayRepository gateways;
+  private final EventBus bus;
 
-  public GatewayRoutes(GatewayRepository gateways) {
+  public GatewayRoutes(GatewayRepository gateways, EventBus bus) {
     this.gateways = gateways;
+    this.bus = bus;
   }
 
   public void mount(Endpoints endpoints) {
@@ -53,6 +57,7 @@ public final class GatewayRoutes {
     Bodies.jsonObject(ctx)
         .compose(GatewayInput::of)
         .compose(in -> gateways.create(caller.tenantId(), in.gatewayId(), in.name(), in.region()))
+        .onSuccess(json -> announce(json.getString("gatewayId")))
         .onComplete(Respond.json(ctx, 201, json -> json));
   }
 
@@ -73,7 +78,12 @@ public final class GatewayRoutes {
   private void delete(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     LorawanIds.gatewayId(ctx)
-        .compose(id -> gateways.delete(caller.tenantId(), id))
+        .compose(id -> gateways.delete(caller.tenantId(), id).onSuccess(v -> announce(id)))
         .onComplete(Respond.noContent(ctx));
+  }
+
+  /** Network servers reload their registered gateways (a new one works at once; a deleted one stops at once). */
+  private void announce(String gatewayId) {
+    bus.publish(LorawanAddresses.GATEWAY_CHANGED, gatewayId);
   }
 }

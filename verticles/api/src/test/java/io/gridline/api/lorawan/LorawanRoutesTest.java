@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gridline.api.ApiFixture;
+import io.gridline.contracts.lorawan.LorawanAddresses;
 import io.gridline.contracts.lorawan.LorawanKeys;
 import io.gridline.runtime.SecretBox;
 import io.gridline.testkit.TestStores;
@@ -27,7 +28,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +45,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class LorawanRoutesTest {
   private static final String APP_KEY = "2b7e151628aed2a6abf7158809cf4f3c";
+  private static final BlockingQueue<String> GATEWAYS_CHANGED = new LinkedBlockingQueue<>();
   private static ApiFixture api;
   private static RedisAPI redis;
   private static SecretBox box;
@@ -50,6 +55,7 @@ class LorawanRoutesTest {
 
   @BeforeAll
   static void start(Vertx vertx) {
+    vertx.eventBus().<String>consumer(LorawanAddresses.GATEWAY_CHANGED, m -> GATEWAYS_CHANGED.add(m.body()));
     api = ApiFixture.start(vertx);
     redis = RedisAPI.api(Redis.createClient(vertx, TestStores.redisUrl()));
     box = SecretBox.fromBase64(api.encryptionKey);
@@ -82,14 +88,16 @@ class LorawanRoutesTest {
   }
 
   @Test
-  void gatewaysAreRegisteredPerTenant() {
+  void gatewaysAreRegisteredPerTenant() throws InterruptedException {
     String id = eui();
+    GATEWAYS_CHANGED.clear();
     JsonObject body = new JsonObject().put("gatewayId", id.toUpperCase(Locale.ROOT)).put("name", "roof")
         .put("region", "EU868");
     HttpResponse<Buffer> r = api.post("/api/v1/lorawan/gateways", writeKey, body);
     assertEquals(201, r.statusCode(), r.bodyAsString());
     assertEquals(id, r.bodyAsJsonObject().getString("gatewayId"));
     assertNull(r.bodyAsJsonObject().getString("lastSeenAt"));
+    assertEquals(id, GATEWAYS_CHANGED.poll(5, TimeUnit.SECONDS), "network servers told to reload their gateways");
     problem(api.post("/api/v1/lorawan/gateways", writeKey, body), 409);
     problem(api.post("/api/v1/lorawan/gateways", readKey, body.put("gatewayId", eui())), 403);
 
@@ -106,6 +114,7 @@ class LorawanRoutesTest {
         .put("name", "x").put("region", "AS923")), "gatewayId", "region");
 
     assertEquals(204, api.delete("/api/v1/lorawan/gateways/" + id, writeKey).statusCode());
+    assertEquals(id, GATEWAYS_CHANGED.poll(5, TimeUnit.SECONDS), "and told again when it is gone");
     problem(api.get("/api/v1/lorawan/gateways/" + id, readKey), 404);
   }
 
