@@ -29,7 +29,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +71,10 @@ public final class UdpBackend implements GatewayBackend {
     }
   };
   private DatagramSocket socket;
+  /** How often the kernel's drop count of the socket is read from /proc. */
+  private static final long DROPS_READ_MS = 5_000;
+  private final AtomicReference<OptionalLong> kernelDrops = new AtomicReference<>(OptionalLong.empty());
+  private long dropsTimer = -1;
 
   /**
    * @param pulled called with a gateway id whenever its PULL_DATA arrives (the owner record in Redis is refreshed)
@@ -96,7 +102,10 @@ public final class UdpBackend implements GatewayBackend {
     return socket.listen(port, host).onSuccess(s -> {
       log.info("Semtech UDP packet forwarders on {}:{}", host, s.localAddress().port());
       int bound = s.localAddress().port();
-      meters.kernelDrops(bound, () -> KernelDrops.read(bound));
+      meters.kernelDrops(bound, kernelDrops::get);
+      // /proc is read off the event loop every few seconds; the gauge only reads the last figure
+      dropsTimer = vertx.setPeriodic(0, DROPS_READ_MS, id -> vertx.executeBlocking(() -> KernelDrops.read(bound))
+          .onSuccess(kernelDrops::set));
     }).mapEmpty();
   }
 
@@ -221,6 +230,9 @@ public final class UdpBackend implements GatewayBackend {
 
   @Override
   public Future<Void> stop() {
+    if (dropsTimer >= 0) {
+      vertx.cancelTimer(dropsTimer);
+    }
     return socket == null ? Future.succeededFuture() : socket.close();
   }
 }
